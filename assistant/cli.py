@@ -1,0 +1,192 @@
+"""The command line: a thin front end over Assistant. Heavy imports happen inside the commands that need them."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from .config import SETTINGS, Config, load_config_from
+from .errors import AssistantError
+
+
+def _settings_flags(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("settings (also ASSISTANT_<NAME> or assistant.toml)")
+    g.add_argument("--config", metavar="PATH", help="config file (default: ./assistant.toml when present)")
+    for s in SETTINGS:
+        flag = "--" + s.name.replace("_", "-")
+        if any(flag == a for a in p._option_string_actions):
+            continue
+        g.add_argument(flag, dest=s.name, type=s.type, default=None, metavar=s.name.upper(),
+                       help=f"{s.help} (default: {s.default!r})")
+
+
+def _config(args: argparse.Namespace) -> Config:
+    return load_config_from(args.config, os.environ, {s.name: getattr(args, s.name, None) for s in SETTINGS})
+
+
+def _assistant(args: argparse.Namespace):
+    from .answer import Assistant
+
+    return Assistant.from_config(_config(args))
+
+
+def _progress(done: int, total: int) -> None:
+    width = 30
+    filled = width * done // max(1, total)
+    end = "\n" if done >= total else ""
+    print(f"\r嵌入 [{'#' * filled}{'.' * (width - filled)}] {done}/{total}", end=end, file=sys.stderr, flush=True)
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from .embedder import Embedder
+    from .ingest import build_index
+
+    config = _config(args)
+    paths = [Path(p) for p in args.paths] or [Path(config.data_dir)]
+    report = build_index(paths, Path(config.index_dir), Embedder(config.embed_threads),
+                         progress=None if args.quiet else _progress)
+    for msg in report.skipped:
+        print(f"跳过：{msg}", file=sys.stderr)
+    print(report.summary())
+    return 0
+
+
+def _print_answer(ans, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(ans.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(ans.format())
+
+
+def _history(text: str | None) -> Any:
+    if not text:
+        return None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as e:
+        raise AssistantError(f"--history is not JSON ({e.msg}); give a list of {{\"role\", \"content\"}}") from None
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    if args.jsonl:
+        return _ask_batch(args)
+    if not args.question:
+        raise AssistantError("请给出问题，例如：assistant ask \"巡视组从哪天开始进驻？\"（或用 --jsonl 从标准输入读取）")
+    assistant = _assistant(args)
+    history = _history(args.history)
+    if args.stream and not args.json:
+        for piece in assistant.stream(args.question, history, args.top_k):
+            if isinstance(piece, str):
+                print(piece, end="", flush=True)
+            else:
+                print("\n\n" + piece.sources_text() if piece.citations else "")
+        return 0
+    _print_answer(assistant.ask(args.question, history, args.top_k), args.json)
+    return 0
+
+
+def _ask_batch(args: argparse.Namespace) -> int:
+    """JSON lines in, one contract per line out; a bad line gets an error object, the batch goes on."""
+    assistant = _assistant(args)
+    failures = 0
+    for lineno, line in enumerate(sys.stdin, 1):
+        if not line.strip():
+            continue
+        item: Any = None
+        try:
+            item = json.loads(line)
+            if not isinstance(item, dict):
+                raise AssistantError("each line must be a JSON object with a \"question\"")
+            ans = assistant.ask(item.get("question"), item.get("history"), item.get("top_k") or args.top_k,
+                                id=item.get("id"))
+            out = ans.to_dict()
+        except json.JSONDecodeError as e:
+            out, failures = {"id": None, "error": f"line {lineno}: not JSON ({e.msg})"}, failures + 1
+        except AssistantError as e:
+            out = {"id": item.get("id") if isinstance(item, dict) else None, "error": str(e)}
+            failures += 1
+        print(json.dumps(out, ensure_ascii=False), flush=True)
+    return 1 if failures else 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from .evaluate import load_questions, score
+
+    config = _config(args)
+    path = Path(args.file or config.eval_file)
+    if not path.is_file():
+        raise AssistantError(f"question set {path} not found; give a JSONL file: assistant eval FILE")
+    assistant = _assistant(args)
+    scores = score(assistant, load_questions(path))
+    if args.json:
+        print(json.dumps(scores.as_dict(), ensure_ascii=False, indent=2))
+        return 0
+    rows = scores.table()
+    width = max(len(k) for k, _ in rows)
+    print(f"{path} · backend {assistant.backend.name}")
+    for k, v in rows:
+        print(f"  {k:<{width}}  {v}")
+    for m in scores.misses:
+        print(f"  - {m}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    try:
+        from .web import serve
+    except ImportError as e:
+        raise AssistantError(f"the web chat needs gradio: pip install 'gradio[mcp]' ({e})") from None
+    return serve(_config(args), host=args.host, port=args.port)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="assistant", description="问答助手：用报告原文回答问题，并逐句注明出处。")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    ing = sub.add_parser("ingest", help="build the index from report files (default: data_dir)")
+    ing.add_argument("paths", nargs="*", help="files or folders of .txt/.md reports")
+    ing.add_argument("--quiet", action="store_true", help="no progress bar")
+    ing.set_defaults(func=cmd_ingest)
+
+    ask = sub.add_parser("ask", help="answer a question with citations")
+    ask.add_argument("question", nargs="?", help="the question, in Chinese")
+    ask.add_argument("--json", action="store_true", help="print the JSON answer contract")
+    ask.add_argument("--jsonl", action="store_true",
+                     help="batch: read {\"id\", \"question\", \"history\"} lines on stdin, write one contract per line")
+    ask.add_argument("--history", metavar="JSON", help="earlier messages, OpenAI style, as a JSON list")
+    ask.add_argument("--stream", action="store_true", help="print the answer as it is produced")
+    ask.set_defaults(func=cmd_ask)
+
+    ev = sub.add_parser("eval", help="score retrieval, citations and refusals on a question set")
+    ev.add_argument("file", nargs="?", help="JSONL question set (default: eval_file)")
+    ev.add_argument("--json", action="store_true", help="print the scores as JSON")
+    ev.set_defaults(func=cmd_eval)
+
+    srv = sub.add_parser("serve", help="serve the web chat (and its APIs)")
+    srv.add_argument("--host", default="127.0.0.1")
+    srv.add_argument("--port", type=int, default=7860)
+    srv.set_defaults(func=cmd_serve)
+
+    for sp in (ing, ask, ev, srv):
+        _settings_flags(sp)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except AssistantError as e:
+        print(f"错误：{e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("已中断", file=sys.stderr)
+        return 130
+    except Exception as e:  # the last line of defence: a person gets one line, not a traceback
+        if os.environ.get("ASSISTANT_DEBUG"):
+            raise
+        print(f"内部错误：{type(e).__name__}: {e}（设置 ASSISTANT_DEBUG=1 可查看详细信息）", file=sys.stderr)
+        return 1

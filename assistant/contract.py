@@ -1,0 +1,75 @@
+"""The answer contract: the JSON every front end returns (CLI --json, Python ``to_dict()``, HTTP)."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class Citation:
+    """One ``[n]`` marker: a verbatim quote (``text[start:end] == quote``) from a numbered paragraph."""
+    n: int
+    source: str
+    paragraph: int
+    section: str | None
+    text: str
+    quote: str
+    start: int
+    end: int
+    score: float
+
+    def __post_init__(self) -> None:
+        if self.text[self.start:self.end] != self.quote:
+            raise ValueError(f"quote is not text[{self.start}:{self.end}] of paragraph {self.paragraph}")
+
+
+@dataclass
+class Passage:
+    """A retrieved paragraph, ranked."""
+    source: str
+    paragraph: int
+    section: str | None
+    text: str
+    score: float
+
+
+@dataclass
+class Answer:
+    """What the assistant says, with the paragraphs it rests on.
+
+    >>> answer.to_dict()["citations"][0]["quote"] in answer.to_dict()["citations"][0]["text"]
+    True
+    """
+    question: str
+    answer: str
+    refused: bool
+    citations: list[Citation] = field(default_factory=list)
+    retrieved: list[Passage] = field(default_factory=list)
+    backend: str = "extractive"
+    elapsed_ms: float = 0.0
+    id: Any = None
+    condensed_question: str | None = None  # the question as retrieval read it, when history changed it
+    notices: list[str] = field(default_factory=list)  # one-line messages for the person (e.g. index rebuilt)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = {"id": self.id, "question": self.question, "answer": self.answer, "refused": self.refused,
+             "citations": [asdict(c) for c in self.citations], "retrieved": [asdict(p) for p in self.retrieved],
+             "backend": self.backend, "elapsed_ms": round(self.elapsed_ms, 1)}
+        if self.condensed_question:
+            d["condensed_question"] = self.condensed_question
+        if self.notices:
+            d["notices"] = list(self.notices)
+        return d
+
+    def sources_text(self) -> str:
+        """The citations as plain text: one line per marker with where it points and what it quotes."""
+        lines = ["来源："] if self.citations else []
+        for c in self.citations:
+            where = f"第{c.paragraph}段" + (f"（{c.section}）" if c.section else "")
+            lines.append(f"[{c.n}] {c.source} {where}：“{c.quote}”")
+        return "\n".join(lines)
+
+    def format(self) -> str:
+        """The answer for a person reading a terminal: the text, then each citation with its quote."""
+        notes = [f"（{n}）" for n in self.notices]
+        return "\n\n".join(x for x in (*notes, self.answer, self.sources_text()) if x)

