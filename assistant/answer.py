@@ -92,6 +92,21 @@ class Assistant:
         retriever = Retriever(store, embedder, tokenizer)
         return cls(config, store=store, retriever=retriever, backend=backend, tokenizer=tokenizer, notices=notices)
 
+    def documents(self) -> list[dict[str, Any]]:
+        """The indexed reports: source, title, byline and cleaned text, with each paragraph's number, section
+        and offsets into that text (``text[start:end]`` is the paragraph)."""
+        paragraphs: dict[str, list[dict[str, Any]]] = {}
+        for p in self.retriever.paragraphs:
+            paragraphs.setdefault(p.source, []).append(
+                {"paragraph": p.number, "section": p.section, "start": p.start, "end": p.end, "id": p.id})
+        return [{"source": r.id, "title": r.metadata.get("title") or r.id, "byline": r.metadata.get("byline") or "",
+                 "text": r.text, "paragraphs": paragraphs.get(r.id, [])} for r in self.store.documents()]
+
+    def paragraph(self, source: str, number: int) -> Passage | None:
+        """One paragraph by its source and number (what a citation points to), or None."""
+        p = self.retriever.by_number(source, number)
+        return Passage(p.source, p.number, p.section, p.text, 1.0) if p else None
+
     def _prepare(self, question: Any, history: Any, top_k: int | None) -> tuple[str, Query, list[Hit], Assessment]:
         q = clean_question(question)
         if top_k is not None and (not isinstance(top_k, int) or isinstance(top_k, bool) or not 1 <= top_k <= 50):

@@ -136,7 +136,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     try:
-        from .web import serve
+        from .server import serve
     except ImportError as e:
         raise AssistantError(f"the web chat needs gradio: pip install 'gradio[mcp]' ({e})") from None
     return serve(_config(args), host=args.host, port=args.port)
