@@ -88,7 +88,7 @@ class Assistant:
         backend = backends_mod.create(config.backend, max_sentences=config.max_sentences)
         embedder = embedder or Embedder(config.embed_threads)
         tokenizer = get_tokenizer(tuple(config.user_dicts()))
-        store = ensure_index(config, embedder, tell)
+        store = ensure_index(config, embedder, tokenizer, tell)
         retriever = Retriever(store, embedder, tokenizer)
         return cls(config, store=store, retriever=retriever, backend=backend, tokenizer=tokenizer, notices=notices)
 

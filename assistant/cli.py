@@ -43,11 +43,12 @@ def _progress(done: int, total: int) -> None:
 def cmd_ingest(args: argparse.Namespace) -> int:
     from .embedder import Embedder
     from .ingest import build_index
+    from .tokens import get_tokenizer
 
     config = _config(args)
     paths = [Path(p) for p in args.paths] or [Path(config.data_dir)]
     report = build_index(paths, Path(config.index_dir), Embedder(config.embed_threads),
-                         progress=None if args.quiet else _progress)
+                         get_tokenizer(tuple(config.user_dicts())), progress=None if args.quiet else _progress)
     for msg in report.skipped:
         print(f"跳过：{msg}", file=sys.stderr)
     print(report.summary())

@@ -17,6 +17,7 @@ from .document import CHUNKING_VERSION, Document, build_document, chunk_paragrap
 from .embedder import Embedder
 from .errors import IndexStoreError, ReadError
 from .reader import find_files, read_file
+from .tokens import Tokenizer
 
 Notify = Callable[[str], None]
 Progress = Callable[[int, int], None]
@@ -56,8 +57,9 @@ def source_hashes(paths: list[Path]) -> dict[str, str]:
     return out
 
 
-def manifest_for(embedder_name: str, dim: int, sources: dict[str, str]) -> dict:
-    return {"embedder": embedder_name, "dim": dim, "chunking": CHUNKING_VERSION, "sources": sources}
+def manifest_for(embedder: Embedder, tokenizer: Tokenizer, sources: dict[str, str]) -> dict:
+    return {"embedder": embedder.name, "dim": embedder.dim, "chunking": CHUNKING_VERSION,
+            "tokenizer": tokenizer.fingerprint, "sources": sources}
 
 
 def read_documents(paths: list[Path], report: IngestReport) -> list[Document]:
@@ -77,7 +79,7 @@ def read_documents(paths: list[Path], report: IngestReport) -> list[Document]:
     return docs
 
 
-def build_index(paths: list[Path], index_dir: Path, embedder: Embedder,
+def build_index(paths: list[Path], index_dir: Path, embedder: Embedder, tokenizer: Tokenizer,
                 progress: Progress | None = None) -> IngestReport:
     t0 = time.perf_counter()
     report = IngestReport()
@@ -88,16 +90,20 @@ def build_index(paths: list[Path], index_dir: Path, embedder: Embedder,
     chunks = [c for d in docs for p in d.paragraphs for c in chunk_paragraph(p, embedder.count_tokens)]
     report.files, report.chunks = len(docs), len(chunks)
     report.paragraphs = sum(len(d.paragraphs) for d in docs)
+    tokenizer.thaw()  # bulk tokenization: load jieba's real dictionary once
 
     def embedded():
         batch = 32
         for i in range(0, len(chunks), batch):
             part = chunks[i:i + batch]
-            vectors = embedder.passages([c.indexed_text() for c in part])
-            for c, v in zip(part, vectors):
+            texts = [c.indexed_text() for c in part]
+            vectors = embedder.passages(texts)
+            for c, text, v in zip(part, texts, vectors):
                 p = c.paragraph
                 meta = {"source": p.source, "paragraph": p.number, "section": p.section or "", "pid": p.id,
-                        "text": p.text, "pstart": p.start, "pend": p.end, "cstart": c.start, "cend": c.end}
+                        "text": p.text, "pstart": p.start, "pend": p.end, "cstart": c.start, "cend": c.end,
+                        # BM25 terms, stored so that opening the index never re-tokenizes the corpus
+                        "tokens": " ".join(tokenizer.search_tokens(text))}
                 yield store_mod.Record(c.id, c.text, meta), v
             if progress:
                 progress(min(i + batch, len(chunks)), len(chunks))
@@ -105,19 +111,22 @@ def build_index(paths: list[Path], index_dir: Path, embedder: Embedder,
     documents = [store_mod.Record(d.source, d.text, {"title": d.title or "", "byline": " / ".join(d.byline),
                                                       "sha256": d.sha256, "paragraphs": len(d.paragraphs)})
                  for d in docs]
-    manifest = manifest_for(embedder.name, embedder.dim, {d.source: d.sha256 for d in docs})
+    manifest = manifest_for(embedder, tokenizer, {d.source: d.sha256 for d in docs})
     store_mod.write_index(index_dir, manifest, embedded(), documents)
     report.seconds = time.perf_counter() - t0
     return report
 
 
-def why_rebuild(store: store_mod.Store, embedder: Embedder, sources: dict[str, str]) -> str | None:
+def why_rebuild(store: store_mod.Store, embedder: Embedder, tokenizer: Tokenizer,
+                sources: dict[str, str]) -> str | None:
     """A reason the index no longer matches what it should be built from, or None when it is current."""
     m = store.manifest
     if m.get("embedder") != embedder.name or m.get("dim") != embedder.dim:
         return f"它由另一个嵌入模型构建（{m.get('embedder')}/{m.get('dim')}）"
     if m.get("chunking") != CHUNKING_VERSION:
         return f"它的分段版本是 {m.get('chunking')}，当前为 {CHUNKING_VERSION}"
+    if m.get("tokenizer") != tokenizer.fingerprint:
+        return "分词词典有变化"
     indexed = m.get("sources", {})
     if indexed != sources:
         changed = sorted(k for k in set(indexed) | set(sources) if indexed.get(k) != sources.get(k))
@@ -125,7 +134,7 @@ def why_rebuild(store: store_mod.Store, embedder: Embedder, sources: dict[str, s
     return None
 
 
-def ensure_index(config: Config, embedder: Embedder, notify: Notify) -> store_mod.Store:
+def ensure_index(config: Config, embedder: Embedder, tokenizer: Tokenizer, notify: Notify) -> store_mod.Store:
     """Open the index, building it first when it is missing, unreadable or stale (with a one-line notice)."""
     index_dir, paths = Path(config.index_dir), [Path(config.data_dir)]
     try:
@@ -135,12 +144,12 @@ def ensure_index(config: Config, embedder: Embedder, notify: Notify) -> store_mo
         notify(f"{reason}，正在从 {config.data_dir} 构建索引…")
         store_mod.discard(index_dir)
     else:
-        reason = why_rebuild(store, embedder, source_hashes(paths))
+        reason = why_rebuild(store, embedder, tokenizer, source_hashes(paths))
         if reason is None:
             return store
         notify(f"索引已过期（{reason}），正在重建…")
         store.close()
-    report = build_index(paths, index_dir, embedder)
+    report = build_index(paths, index_dir, embedder, tokenizer)
     for msg in report.skipped:
         notify(f"跳过：{msg}")
     notify(report.summary())

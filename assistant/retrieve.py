@@ -72,7 +72,7 @@ class Retriever:
         self._para_index: dict[str, int] = {}
         self._chunk_para: list[int] = []
         self._chunk_row: dict[str, int] = {}
-        texts = []
+        tokenized = []
         for r in sorted(records, key=lambda r: (r.metadata["source"], r.metadata["paragraph"], r.metadata["cstart"])):
             m = r.metadata
             if m["pid"] not in self._para_index:
@@ -81,14 +81,13 @@ class Retriever:
                                                  m["text"], m["pstart"], m["pend"]))
             self._chunk_row[r.id] = len(self._chunk_para)
             self._chunk_para.append(self._para_index[m["pid"]])
-            texts.append(f"{m['section']}\n{r.text}" if m["section"] else r.text)
+            tokenized.append(m["tokens"].split() or ["\x00"])
         self._chunk_para_arr = np.array(self._chunk_para, dtype=np.int64)
         self._by_number = {(p.source, p.number): p for p in self.paragraphs}
         # (example paragraph, paragraph it illustrates) index pairs
         self._examples = [(i, i - 1) for i, p in enumerate(self.paragraphs)
                           if i and EXAMPLES.match(p.text) and self.paragraphs[i - 1].source == p.source]
         self._bm25 = bm25s.BM25(b=BM25_B)
-        tokenized = [tokenizer.search_tokens(t) or ["\x00"] for t in texts]
         self._bm25.index(tokenized, show_progress=False)
         self._df = Counter(t for toks in tokenized for t in set(toks))
         self._n = max(1, len(tokenized))

@@ -57,6 +57,7 @@ class Store:
             self._docs = self._client.get_collection(DOCUMENTS)
         except Exception as e:  # chroma raises several types for a missing collection
             raise IndexStoreError(f"{self.path}: no built index here ({e})") from None
+        self._count = self._chunks.count()
         raw = (self._chunks.metadata or {}).get("manifest")
         self.manifest: dict[str, Any] = json.loads(raw) if raw else {}
 
@@ -83,7 +84,7 @@ class Store:
 
     def query(self, embedding: np.ndarray, n: int) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity), best first. Embeddings are unit length, so cos = 1 - d²/2."""
-        n = min(n, self._chunks.count())
+        n = min(n, self._count)
         if n <= 0:
             return []
         res = self._chunks.query(query_embeddings=[embedding.tolist()], n_results=n, include=["distances"])
