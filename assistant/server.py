@@ -22,10 +22,10 @@ def create_app(assistant, config: Config):
     import gradio as gr
 
     from .api import build_api
-    from .web import build_ui
+    from .web import build_ui, mount_options
 
     app = build_api(assistant, config)
-    return gr.mount_gradio_app(app, build_ui(assistant, config), path="/")
+    return gr.mount_gradio_app(app, build_ui(assistant, config), path="/", **mount_options())
 
 
 def serve(config: Config, host: str = "127.0.0.1", port: int = 7860) -> int:

@@ -1,0 +1,165 @@
+"""The web chat (gradio): the only module besides server.py that imports gradio.
+
+Layout: a 问答 tab (chat, input, example questions, settings) and a 原文 tab (the cleaned report, paragraphs numbered,
+the latest answer's paragraphs highlighted). Each bot message carries its own source cards, so cards stay with their
+turn. The HTML comes from ``webui_render`` (escaped there); the page's CSS and its small click handlers (marker →
+card, 第N段 → 原文, copy) are files in ``webui/`` handed to ``mount_gradio_app`` by ``server.py``.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from importlib import resources
+from typing import Any, Iterator
+
+import gradio as gr
+
+from . import backends as backends_mod
+from .config import Config
+from .contract import Answer
+from .errors import AssistantError
+from .webui_render import (DocIndex, answer_html, cited_paragraphs, error_html, esc, fulltext_html, history_messages,
+                           question_html, streaming_html)
+
+log = logging.getLogger(__name__)
+
+EXAMPLES = ("巡视组从哪天开始进驻？", "易地扶贫搬迁方面存在哪些问题？", "针对这些问题，巡视组提出了什么要求？")
+STREAM_EVERY = 0.05  # seconds between chat updates while an answer streams: a backend may yield per character
+
+
+def _asset(name: str) -> str:
+    return resources.files(__package__).joinpath("webui", name).read_text(encoding="utf-8")
+
+
+def _theme() -> gr.themes.Base:
+    # LocalFont is served by gradio itself; the CJK names are system fonts, so nothing is fetched from the network.
+    cjk = ["PingFang SC", "Microsoft YaHei", "WenQuanYi Micro Hei", "Noto Sans CJK SC", "sans-serif"]
+    return gr.themes.Default(font=[gr.themes.LocalFont("Source Sans Pro"), *cjk], primary_hue="red")
+
+
+def mount_options() -> dict[str, Any]:
+    """Keyword arguments for ``gr.mount_gradio_app``: in gradio 6 theme, css and head belong to the mount."""
+    return {"theme": _theme(), "css": _asset("app.css"), "head": f"<script>{_asset('app.js')}</script>",
+            "footer_links": [], "run_history": False}
+
+
+def report_title(documents: list[dict]) -> str:
+    if not documents:
+        return "（索引中还没有报告）"
+    title = documents[0]["title"]
+    return title if len(documents) == 1 else f"{title} 等 {len(documents)} 份报告"
+
+
+def backend_names(assistant) -> list[str]:
+    """The backends a person may pick: those the package knows, the configured one first."""
+    names = list(backends_mod.available())
+    default = assistant.backend.name
+    return [default, *(n for n in names if n != default)]
+
+
+class Chat:
+    """The event handlers. Per-session data lives in gradio state (the chatbot's messages and ``turns``);
+    this object holds only what every session shares (the assistant, the documents)."""
+
+    def __init__(self, assistant):
+        self.assistant = assistant
+        self.documents = assistant.documents()
+        self.docs = DocIndex(self.documents)
+
+    def fulltext(self, answer: Answer | None = None) -> str:
+        return fulltext_html(self.documents, cited_paragraphs(answer))
+
+    def respond(self, question: str, messages: list[dict], turns: list[dict], top_k: float,
+                backend: str) -> Iterator[tuple]:
+        """Stream one answer into the chat. Yields (textbox, chatbot messages, turns, 原文 html)."""
+        messages = list(messages or [])
+        turns = list(turns or [])
+        turn = len(turns) + 1
+        messages.append({"role": "user", "content": question_html(question)})
+        messages.append({"role": "assistant", "content": streaming_html("")})
+        yield "", messages, turns, gr.skip()
+        try:
+            # Only name a backend other than the configured one, so an Assistant without per-call backends still works.
+            choice = {"backend": backend} if backend and backend != self.assistant.backend.name else {}
+            text, last = "", 0.0
+            answer = None
+            for piece in self.assistant.stream(question, history_messages(turns), int(top_k) if top_k else None,
+                                               **choice):
+                if isinstance(piece, Answer):
+                    answer = piece
+                    break
+                text += piece
+                if time.monotonic() - last >= STREAM_EVERY:
+                    last = time.monotonic()
+                    messages[-1] = {"role": "assistant", "content": streaming_html(text)}
+                    yield gr.skip(), messages, turns, gr.skip()
+            if answer is None:
+                raise RuntimeError("the answer stream ended without an answer")
+        except AssistantError as e:
+            messages[-1] = {"role": "assistant", "content": error_html(str(e))}
+            turns.append({"question": str(question), "answer": None, "error": str(e)})
+            yield gr.skip(), messages, turns, gr.skip()
+            return
+        except Exception as e:  # a person gets one line; the log gets the traceback
+            log.exception("answering %r failed", str(question)[:200])
+            message = f"内部错误：{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}".rstrip(": ")
+            messages[-1] = {"role": "assistant", "content": error_html(message)}
+            turns.append({"question": str(question), "answer": None, "error": message})
+            yield gr.skip(), messages, turns, gr.skip()
+            return
+        messages[-1] = {"role": "assistant", "content": answer_html(answer, turn, self.docs)}
+        turns.append({"question": answer.question, "answer": answer.answer, "result": answer})
+        yield gr.skip(), messages, turns, self.fulltext(answer)
+
+    def clear(self) -> tuple:
+        return [], [], self.fulltext(), ""
+
+
+def build_ui(assistant, config: Config) -> gr.Blocks:
+    chat = Chat(assistant)
+    title = report_title(chat.documents)
+    names = backend_names(assistant)
+    with gr.Blocks(title=f"问答助手 · {title}", analytics_enabled=False) as ui:
+        gr.HTML(f'<div class="ra-header"><h1>{esc(title)}</h1><p>关于这份报告的问答助手：每句回答都标注出处 [n]，'
+                f'点击 [n] 查看原文段落。</p></div>', js_on_load=None, elem_id="ra-header")
+        turns = gr.State([])
+        with gr.Tabs(elem_id="ra-tabs"):
+            with gr.Tab("问答", id="chat", elem_id="ra-tab-chat"):
+                with gr.Row():
+                    with gr.Column(scale=4):
+                        chatbot = gr.Chatbot(label="对话", elem_id="ra-chat", height=520, buttons=[],
+                                             latex_delimiters=[], feedback_options=None, autoscroll=True,
+                                             placeholder="请在下方输入问题，或点击一个示例问题。")
+                        with gr.Row(elem_id="ra-examples"):
+                            gr.HTML('<span class="ra-examples-label">示例问题：</span>', js_on_load=None)
+                            examples = [gr.Button(q, size="sm", elem_classes=["ra-example"]) for q in EXAMPLES]
+                        with gr.Row():
+                            box = gr.Textbox(placeholder="输入关于报告的问题，按回车发送", show_label=False, lines=1,
+                                             max_lines=6, scale=5, elem_id="ra-input", autofocus=True)
+                            send = gr.Button("发送", variant="primary", scale=1, min_width=80, elem_id="ra-send")
+                    with gr.Column(scale=1, min_width=260, elem_id="ra-settings"):
+                        top_k = gr.Slider(1, 20, value=config.top_k, step=1, label="检索段落数（top-k）",
+                                          info="回答可引用的候选段落数量", elem_id="ra-topk")
+                        backend = gr.Dropdown(names, value=assistant.backend.name, label="回答方式（backend）",
+                                              info="extractive 直接摘录原文；模型需先在配置中设置",
+                                              interactive=len(names) > 1, elem_id="ra-backend")
+                        clear = gr.Button("清空对话", variant="secondary", elem_id="ra-clear")
+                        gr.HTML(f'<div class="ra-side-note">共 {sum(len(d["paragraphs"]) for d in chat.documents)} '
+                                f'个段落 · 在“原文”中查看全文</div>', js_on_load=None)
+            with gr.Tab("原文", id="fulltext", elem_id="ra-tab-fulltext"):
+                with gr.Row():
+                    jump = gr.Number(label="跳到第几段", precision=0, minimum=1, scale=1, elem_id="ra-jump")
+                    go = gr.Button("前往", scale=0, min_width=80, elem_id="ra-go")
+                fulltext = gr.HTML(chat.fulltext(), js_on_load=None, elem_id="ra-fulltext")
+
+        ask = dict(fn=chat.respond, inputs=[box, chatbot, turns, top_k, backend],
+                   outputs=[box, chatbot, turns, fulltext], concurrency_limit=4, show_progress="hidden")
+        box.submit(**ask)
+        send.click(**ask)
+        for b in examples:
+            b.click(lambda q: q, inputs=[b], outputs=[box], show_progress="hidden", queue=False).then(**ask)
+        clear.click(chat.clear, outputs=[chatbot, turns, fulltext, box], show_progress="hidden", queue=False)
+        chatbot.clear(chat.clear, outputs=[chatbot, turns, fulltext, box], show_progress="hidden", queue=False)
+        go.click(None, inputs=[jump], js="(n) => { window.raShowParagraph && window.raShowParagraph(n); }")
+    return ui
+

@@ -1,0 +1,96 @@
+/* Page behaviour for the web chat. Everything is delegated from document, because gradio re-renders messages.
+   [n] marker -> scroll to its card; 第N段 -> open the 原文 tab at that paragraph; 复制 -> copy answer + sources. */
+(function () {
+  if (window.raInstalled) return;
+  window.raInstalled = true;
+
+  function flash(el) {
+    el.classList.remove("ra-flash");
+    void el.offsetWidth;  // restart the animation
+    el.classList.add("ra-flash");
+  }
+
+  function openTab(label) {
+    var tabs = document.querySelectorAll("#ra-tabs button[role=tab], #ra-tabs .tab-nav button");
+    for (var i = 0; i < tabs.length; i++) {
+      if (tabs[i].textContent.trim() === label) { tabs[i].click(); return true; }
+    }
+    return false;
+  }
+
+  // Show paragraph element ID in the 原文 tab; the tab's content may only appear after the click, so poll briefly.
+  function showInFulltext(id) {
+    openTab("原文");
+    var tries = 0;
+    (function look() {
+      var el = document.getElementById(id);
+      if (el && el.offsetParent !== null) {
+        el.scrollIntoView({block: "center"});
+        flash(el);
+      } else if (tries++ < 60) {
+        setTimeout(look, 50);
+      }
+    })();
+  }
+
+  window.raShowParagraph = function (n, doc) {
+    n = parseInt(n, 10);
+    if (!(n >= 1)) return;
+    showInFulltext("para-" + (doc || 0) + "-" + n);
+  };
+
+  function copyText(text, button) {
+    var done = function () {
+      var old = button.textContent;
+      button.textContent = "已复制";
+      setTimeout(function () { button.textContent = old; }, 1500);
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done, function () { fallbackCopy(text); done(); });
+    } else {
+      fallbackCopy(text);
+      done();
+    }
+  }
+
+  function fallbackCopy(text) {
+    var area = document.createElement("textarea");
+    area.value = text;
+    area.style.position = "fixed";
+    area.style.opacity = "0";
+    document.body.appendChild(area);
+    area.select();
+    try { document.execCommand("copy"); } catch (e) { /* nothing more we can do */ }
+    document.body.removeChild(area);
+  }
+
+  // The chat's sanitizer drops data-* attributes, so a link names its target only in its href: "#cite-1-2".
+  function target(link) {
+    return (link.getAttribute("href") || "").replace(/^#/, "");
+  }
+
+  document.addEventListener("click", function (event) {
+    var t = event.target;
+    if (!t || !t.closest) return;
+    var marker = t.closest("a.ra-marker");
+    if (marker) {
+      event.preventDefault();
+      var card = document.getElementById(target(marker));
+      if (card) { card.scrollIntoView({block: "nearest", behavior: "smooth"}); flash(card); }
+      return;
+    }
+    var goto = t.closest("a.ra-goto");
+    if (goto) {
+      event.preventDefault();
+      showInFulltext(target(goto));
+      return;
+    }
+    var copy = t.closest(".ra-copy");
+    if (copy) {
+      event.preventDefault();
+      var answer = copy.closest(".ra-answer");
+      var plain = answer && answer.querySelector(".ra-plain");
+      if (plain) copyText(plain.textContent, copy);
+    }
+  }, true);
+})();

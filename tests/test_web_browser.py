@@ -1,0 +1,300 @@
+"""The web chat in a real browser: `assistant serve` as a subprocess, Debian's chromium driven by Selenium.
+
+Needs /usr/bin/chromium and /usr/bin/chromedriver (scripts/browser-deps.sh installs them). A screenshot of an answer
+with its source cards goes to tests/artifacts/answer.png; with SCREENSHOT=1 it is also copied to docs/screenshot.png.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import REPORT, ROOT
+
+CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
+ARTIFACTS = ROOT / "tests" / "artifacts"
+UNSAFE_REPORT = """网页安全测试报告
+
+这份报告用于检查网页是否把报告原文当作文字显示。第一段包含一个脚本标签<script>window.__pwned=1</script>，它只应作为文字出现，不能执行。
+
+第二段包含一张图片标签<img src=x onerror="window.__pwned=1">，显示时必须是文字，浏览器不能加载图片，也不能运行其中的代码。
+
+整改要求
+
+针对这些安全问题，检查组要求所有页面对原文进行转义，模板语法 ${window.__pwned=1} 与 {{constructor}} 也只能显示为文字。
+"""
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
+                       reason="needs /usr/bin/chromium and /usr/bin/chromedriver: run scripts/browser-deps.sh"),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """`python -m assistant serve` on a free port, over its own copy of the reports and its own index."""
+
+    def __init__(self, base: Path, reports: dict[str, bytes]):
+        data = base / "data"
+        data.mkdir(parents=True)
+        for name, content in reports.items():
+            (data / name).write_bytes(content)
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.log = base / "serve.log"
+        env = {**os.environ, "NO_PROXY": "127.0.0.1,localhost", "GRADIO_ANALYTICS_ENABLED": "False",
+               "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1"}
+        with open(self.log, "wb") as log:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "assistant", "serve", "--port", str(self.port), "--data-dir", str(data),
+                 "--index-dir", str(base / "index")],
+                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+
+    def wait(self, timeout: float = 120) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                pytest.fail(f"server exited with {self.proc.returncode}:\n{self.log.read_text(errors='replace')}")
+            try:
+                with urllib.request.urlopen(self.url, timeout=2) as r:
+                    if r.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.3)
+        pytest.fail(f"server not up after {timeout} s:\n{self.log.read_text(errors='replace')}")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(10)
+
+
+def _server(tmp_path_factory, name: str, reports: dict[str, bytes]):
+    server = Server(tmp_path_factory.mktemp(name), reports)
+    try:
+        server.wait()
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    yield from _server(tmp_path_factory, "serve", {REPORT.name: REPORT.read_bytes()})
+
+
+@pytest.fixture(scope="module")
+def unsafe_server(tmp_path_factory):
+    yield from _server(tmp_path_factory, "unsafe", {"unsafe-report.txt": UNSAFE_REPORT.encode()})
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--window-size=1400,1000", "--lang=zh-CN",
+                 "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1, EXCLUDE localhost"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+class Page:
+    """The chat page in one browser tab; every `open` is a new gradio session."""
+
+    def __init__(self, driver, url: str):
+        self.d, self.url = driver, url
+
+    def open(self) -> "Page":
+        from selenium.webdriver.common.by import By
+
+        self.d.get(self.url)
+        self.wait(lambda: self.d.find_elements(By.CSS_SELECTOR, "#ra-input textarea"), "the input box")
+        return self
+
+    def wait(self, condition, what: str, timeout: float = 30):
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        return WebDriverWait(self.d, timeout, poll_frequency=0.1).until(
+            lambda _: condition(), message=f"waited {timeout} s for {what}")
+
+    def css(self, selector: str, within=None):
+        from selenium.webdriver.common.by import By
+
+        return (within or self.d).find_elements(By.CSS_SELECTOR, selector)
+
+    def answers(self):
+        return self.css('[data-testid="bot"] .ra-answer')
+
+    def type(self, text: str) -> None:
+        from selenium.webdriver.common.keys import Keys
+
+        box = self.css("#ra-input textarea")[0]
+        box.clear()
+        box.send_keys(text)
+        box.send_keys(Keys.ENTER)
+
+    def set_input(self, text: str) -> None:
+        """Put TEXT in the input as if typed (too long or unprintable for send_keys), then press 发送."""
+        box = self.css("#ra-input textarea")[0]
+        self.d.execute_script("arguments[0].value = arguments[1];"
+                              "arguments[0].dispatchEvent(new Event('input', {bubbles: true}));", box, text)
+        self.css("#ra-send")[0].click()
+
+    def ask(self, question: str, *, raw: bool = False):
+        """Send QUESTION and wait until its answer has finished streaming; return the answer element."""
+        before = len(self.answers())
+        self.set_input(question) if raw else self.type(question)
+
+        def done():
+            answers = self.answers()
+            last = answers[-1] if len(answers) > before else None
+            return last if last is not None and "ra-streaming" not in last.get_attribute("class") else None
+        return self.wait(done, f"the answer to {question[:30]!r}")
+
+    def shot(self, name: str) -> Path:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        path = ARTIFACTS / name
+        self.d.save_screenshot(str(path))
+        return path
+
+
+@pytest.fixture
+def page(browser, server):
+    return Page(browser, server.url).open()
+
+
+def test_page_names_the_report_and_offers_examples(page):
+    assert "聚焦脱贫攻坚" in page.css("#ra-header h1")[0].text
+    examples = [b.text for b in page.css(".ra-example")]
+    assert "巡视组从哪天开始进驻？" in examples
+    assert page.d.execute_script("return window.raInstalled") is True  # our head script ran
+
+
+def test_answer_links_markers_to_source_cards(page):
+    answer = page.ask("巡视组从哪天开始进驻？")
+    markers = page.css("a.ra-marker", answer)
+    assert markers, answer.text
+    target = markers[0].get_attribute("href").split("#")[1]
+    card = page.css(f"#{target}", answer)[0]
+    assert "2018年10月17日" in card.text and "第2段" in card.text and "相关度" in card.text
+    assert "2018年10月17日" in page.css("mark", card)[0].text  # the quoted span is highlighted
+    markers[0].click()
+    page.wait(lambda: "ra-flash" in card.get_attribute("class"), "the card to flash after its marker is clicked")
+
+
+def test_example_question_answers_with_several_cards_screenshot(page):
+    page.css(".ra-example")[1].click()  # 易地扶贫搬迁方面存在哪些问题？
+    answer = page.wait(lambda: [a for a in page.answers() if "ra-streaming" not in a.get_attribute("class")],
+                       "the example's answer")[-1]
+    assert "易地扶贫" in answer.text and page.css(".ra-card", answer)
+    page.d.execute_script("arguments[0].scrollIntoView({block: 'end'})", answer)
+    path = page.shot("answer.png")
+    if os.environ.get("SCREENSHOT") == "1":
+        (ROOT / "docs").mkdir(exist_ok=True)
+        shutil.copyfile(path, ROOT / "docs" / "screenshot.png")
+
+
+def test_card_opens_its_paragraph_in_fulltext(page):
+    answer = page.ask("巡视组从哪天开始进驻？")
+    page.css("a.ra-goto", answer)[0].click()
+    para = page.wait(lambda: [p for p in page.css("#para-0-2") if p.is_displayed()], "paragraph 2 in 原文")[0]
+    assert "ra-cited" in para.get_attribute("class")  # the latest answer's paragraph is highlighted
+    assert "2018年10月17日" in para.text
+    assert len(page.css("#ra-fulltext .ra-para")) == 31
+
+
+def test_follow_up_uses_the_conversation(page):
+    page.ask("交通扶贫存在什么问题？")
+    answer = page.ask("那水利方面呢？")
+    cards = page.css(".ra-card", answer)
+    assert any("水利" in c.text for c in cards), answer.text
+    assert len(page.answers()) == 2  # earlier turns keep their cards
+    assert page.css(".ra-card", page.answers()[0])
+
+
+def test_unanswerable_question_is_refused_with_nearby_paragraphs(page):
+    answer = page.ask("这次巡视的巡视组组长是谁？")
+    assert "没有找到" in answer.text
+    classes = answer.get_attribute("class")
+    assert "ra-refusal" in classes and "ra-error" not in classes
+    assert "可能相关" in answer.text and 1 <= len(page.css(".ra-card.ra-nearby", answer)) <= 2
+
+
+@pytest.mark.parametrize("question, message", [
+    ("   ", "问题是空的"),
+    ("\x01\x02\x03", "问题是空的"),
+    ("问" * 100_000, "问题太长"),
+])
+def test_bad_input_shows_the_error_message(page, question, message):
+    answer = page.ask(question, raw=True)
+    assert "ra-error" in answer.get_attribute("class")
+    assert message in answer.text and "Traceback" not in page.d.page_source
+
+
+def test_copy_puts_answer_and_sources_on_the_clipboard(page):
+    page.d.execute_cdp_cmd("Browser.grantPermissions", {
+        "origin": page.url.rstrip("/"), "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]})
+    answer = page.ask("巡视组从哪天开始进驻？")
+    button = page.css(".ra-copy", answer)[0]
+    button.click()
+    page.wait(lambda: button.text == "已复制", "the copy button to confirm")
+    copied = page.d.execute_async_script("navigator.clipboard.readText().then(arguments[0], e => arguments[0](''))")
+    assert "[1]" in copied and "来源：" in copied and "第2段" in copied and "<" not in copied
+
+
+def test_sessions_and_clearing_are_separate(page):
+    page.ask("巡视组从哪天开始进驻？")
+    first = page.d.current_window_handle
+    page.d.switch_to.new_window("tab")
+    try:
+        other = Page(page.d, page.url).open()
+        assert other.answers() == []  # a new session starts empty
+        other.ask("易地扶贫搬迁方面存在哪些问题？")
+        other.css("#ra-clear")[0].click()
+        other.wait(lambda: not other.answers(), "the cleared conversation")
+    finally:
+        page.d.close()
+        page.d.switch_to.window(first)
+    assert len(page.answers()) == 1  # the first session kept its turn
+
+
+def test_report_markup_is_shown_as_text_and_never_runs(browser, unsafe_server):
+    page = Page(browser, unsafe_server.url).open()
+    script = page.ask("第一段包含什么标签？")
+    image = page.ask("图片标签显示时必须是什么？")
+    assert "<script>window.__pwned=1</script>" in script.text
+    assert '<img src=x onerror="window.__pwned=1">' in image.text
+    assert not page.css("[data-testid='bot'] img, [data-testid='bot'] script")
+    page.d.find_element("xpath", "//button[@role='tab' and normalize-space()='原文']").click()
+    fulltext = page.wait(lambda: [f for f in page.css("#ra-fulltext") if f.is_displayed()], "the 原文 tab")[0]
+    assert "<script>window.__pwned=1</script>" in fulltext.text and "${window.__pwned=1}" in fulltext.text
+    assert not page.css("#ra-fulltext img, #ra-fulltext script")
+    assert page.d.execute_script("return typeof window.__pwned") == "undefined"
+    assert "网页安全测试报告" in page.d.title
