@@ -74,7 +74,7 @@ def _history(text: str | None) -> Any:
 def cmd_ask(args: argparse.Namespace) -> int:
     if args.jsonl:
         return _ask_batch(args)
-    if not args.question:
+    if args.question is None:
         raise AssistantError("请给出问题，例如：assistant ask \"巡视组从哪天开始进驻？\"（或用 --jsonl 从标准输入读取）")
     assistant = _assistant(args)
     history = _history(args.history)

@@ -20,6 +20,14 @@ class RawFile:
     sha256: str
 
 
+def _common_chinese(ch: str) -> bool:
+    try:
+        lead = ch.encode("gb2312")[0]
+    except UnicodeEncodeError:
+        return False
+    return 0xA1 <= lead <= 0xA9 or 0xB0 <= lead <= 0xD7  # punctuation rows, level-1 characters
+
+
 def decode(data: bytes, name: str) -> tuple[str, str]:
     """Return (text, encoding). UTF-8 (with or without BOM) first, then GB18030 (a superset of GBK/GB2312)."""
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -32,10 +40,10 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
         text = data.decode("gb18030")
     except UnicodeDecodeError:
         raise ReadError(f"{name}: neither UTF-8 nor GB18030/GBK text; save it as UTF-8 and try again") from None
-    # GB18030 decodes almost any byte string; accept it only if it reads as Chinese text.
-    cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
-    odd = sum(1 for ch in text if not (ch.isprintable() or ch in "\r\n\t") or "\ue000" <= ch <= "\uf8ff")
-    if odd > max(2, len(text) // 100) or (cjk == 0 and any(b > 0x7F for b in data)):
+    # GB18030 decodes almost any byte string. Real Chinese text is mostly common characters (GB2312 level 1)
+    # and Chinese punctuation; Latin-1 or random bytes decode to rare ones.
+    non_ascii = [ch for ch in text if ord(ch) > 127]
+    if non_ascii and sum(map(_common_chinese, non_ascii)) < 0.6 * len(non_ascii):
         raise ReadError(f"{name}: neither UTF-8 nor GB18030/GBK text; save it as UTF-8 and try again")
     return text, "gb18030"
 

@@ -1,0 +1,77 @@
+"""Cleaning scraped pages: furniture dropped by rule, title/byline/summary kept as metadata, headings as sections."""
+from assistant.cleaning import clean
+from assistant.document import build_document
+from assistant.reader import RawFile
+
+from conftest import REPORT
+
+FURNITURE = ("责任编辑", "精选专题", "精选文章", "微信公众平台", "二维码", "客户端", "微博", "领航新时代")
+
+
+def _doc(text: str, name: str = "page.txt"):
+    return build_document(RawFile(None, name, text, "utf-8", "0" * 64))
+
+
+def test_report_is_cleaned_into_titled_sectioned_paragraphs():
+    doc = _doc(REPORT.read_text(encoding="utf-8"), REPORT.name)
+    assert doc.title == "聚焦脱贫攻坚,中央巡视组发现了哪些问题"
+    assert doc.summary and doc.summary.startswith("30日")
+    texts = [p.text for p in doc.paragraphs]
+    assert not any(f in t for t in texts for f in FURNITURE)
+    assert not any(t.startswith("摘要") or t == doc.title for t in texts), "title and 摘要 duplicates must go"
+    assert sum(t.startswith("30日,十九届") for t in texts) == 1, "the lead paragraph appears once"
+    assert texts[-1].startswith("针对这些问题,中央巡视组对症下药")
+    headings = {p.section for p in doc.paragraphs}
+    assert "精准贯彻落实中央脱贫攻坚决策部署有差距" in headings
+    assert "“两个责任”有待进一步加强" in headings
+    assert "精准贯彻落实中央脱贫攻坚决策部署有差距" not in texts, "headings are metadata, not paragraphs"
+    assert doc.paragraphs[0].section is None
+
+
+SCRAPED = """首页 > 新闻中心 > 国内新闻
+某市推进垃圾分类工作取得新进展
+来源：某某日报　作者：李明　2021-06-01 09:30
+分享到：微信 微博 QQ空间
+字号：大 中 小
+某市推进垃圾分类工作取得新进展
+摘要：今年以来，某市扎实推进生活垃圾分类工作，居民参与率明显提高。
+今年以来，某市扎实推进生活垃圾分类工作，居民参与率明显提高。
+分类设施建设提速
+全市新建分类投放点1200个，配备专职督导员3000名。各区还建立了定时定点投放制度。
+存在的困难
+部分老旧小区场地有限，投放点设置难度较大；个别居民分类意识仍需提高。
+（编辑：王芳）
+相关新闻
+垃圾分类进社区
+打印本页　关闭窗口
+Copyright © 2021 某某日报社 版权所有 京ICP备12345678号
+"""
+
+
+def test_made_up_scraped_page_is_cleaned_by_general_rules():
+    doc = _doc(SCRAPED)
+    assert doc.title == "某市推进垃圾分类工作取得新进展"
+    assert any("李明" in b for b in doc.byline)
+    assert [p.text for p in doc.paragraphs] == [
+        "今年以来，某市扎实推进生活垃圾分类工作，居民参与率明显提高。",
+        "全市新建分类投放点1200个，配备专职督导员3000名。各区还建立了定时定点投放制度。",
+        "部分老旧小区场地有限，投放点设置难度较大；个别居民分类意识仍需提高。",
+    ]
+    assert [p.section for p in doc.paragraphs] == [None, "分类设施建设提速", "存在的困难"]
+
+
+def test_markdown_headings_and_blank_input():
+    doc = _doc("# 年度报告\n\n## 第一部分\n\n这是第一段正文内容，讲述了工作的总体情况。\n\n这是第二段正文内容，讲述了存在的问题。\n")
+    assert doc.title == "年度报告"
+    assert [p.section for p in doc.paragraphs] == ["第一部分", "第一部分"]
+    assert clean("").blocks == [] and clean("\n \n").blocks == []
+
+
+def test_furniture_list_is_not_line_numbers():
+    """The same report with its lines shuffled into another page layout still loses its furniture."""
+    text = REPORT.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    tail = [ln for ln in lines if any(f in ln for f in ("精选", "微博", "客户端", "二维码"))]
+    moved = "\n".join(tail[:2] + ["", "一个新的标题行"] + [ln for ln in lines if ln not in tail[:2]])
+    doc = _doc(moved)
+    assert not any(f in p.text for p in doc.paragraphs for f in FURNITURE)
