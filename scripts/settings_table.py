@@ -21,8 +21,9 @@ def table() -> str:
     rows = ["| setting | environment | flag | default | what it does |", "|---|---|---|---|---|"]
     for s in SETTINGS:
         default = f"`{s.default}`" if s.default != "" else "(empty)"
+        help_text = s.help.replace("|", "\\|")
         rows.append(f"| `{s.name}` | `{ENV_PREFIX}{s.name.upper()}` | `--{s.name.replace('_', '-')}` | {default} | "
-                    f"{s.help.replace('|', '\\|')} |")
+                    f"{help_text} |")
     return "\n".join(rows)
 
 
