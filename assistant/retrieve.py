@@ -21,7 +21,8 @@ BM25_WEIGHT = 0.5  # the rest goes to the dense score; both are scaled to [0, 1]
 CONTEXT_WEIGHT = 0.35  # how much the previous question still counts in a follow-up
 EXAMPLES = re.compile(r"^(比如|例如|譬如|如|具体来看|具体而言)[,，:：]")  # a paragraph of examples of the one before
 EXAMPLE_SHARE = 0.9  # ...is as relevant as (almost) the paragraph it illustrates
-SECTION_BONUS = {"refers": 0.3, "elliptic": 0.1}  # a follow-up stays near where the conversation was
+SECTION_BONUS = {"refers": 0.3, "elliptic": 0.1}
+HEADING_MATCH = 0.2  # a question naming a section's topic ("组织建设方面…") prefers that section's paragraphs  # a follow-up stays near where the conversation was
 BM25_B = 0.3
 
 
@@ -84,6 +85,14 @@ class Retriever:
             tokenized.append(m["tokens"].split() or ["\x00"])
         self._chunk_para_arr = np.array(self._chunk_para, dtype=np.int64)
         self._by_number = {(p.source, p.number): p for p in self.paragraphs}
+        # sections: one id per (source, heading); heading words -> sections whose heading has them
+        section_ids: dict[tuple[str, str | None], int] = {}
+        self._section_of = np.array([section_ids.setdefault((p.source, p.section), len(section_ids))
+                                     for p in self.paragraphs], dtype=np.int64)
+        self._heading_index: dict[str, set[int]] = {}
+        for (_, heading), sid in section_ids.items():
+            for t in tokenizer.search_tokens(heading or ""):
+                self._heading_index.setdefault(t, set()).add(sid)
         # (example paragraph, paragraph it illustrates) index pairs
         self._examples = [(i, i - 1) for i, p in enumerate(self.paragraphs)
                           if i and EXAMPLES.match(p.text) and self.paragraphs[i - 1].source == p.source]
@@ -124,9 +133,25 @@ class Retriever:
         top = bm25.max()
         bm25_norm = bm25 / top if top > 0 else bm25
         fused = BM25_WEIGHT * bm25_norm + (1 - BM25_WEIGHT) * dense_norm
+        fused += HEADING_MATCH * self._heading_match(tokens)
         for i, prev in self._examples:
             fused[i] = max(fused[i], EXAMPLE_SHARE * fused[prev])
         return fused, bm25, np.nan_to_num(dense, nan=0.0)
+
+    def _heading_match(self, tokens: list[str]) -> np.ndarray:
+        """Per paragraph: the IDF-weighted share of the query's words found in its section heading."""
+        out = np.zeros(len(self.paragraphs))
+        weights = {t: self.idf(t) for t in set(tokens)}
+        total = sum(weights.values())
+        if total <= 0:
+            return out
+        per_section: dict[int, float] = {}
+        for t, w in weights.items():
+            for sid in self._heading_index.get(t, ()):
+                per_section[sid] = per_section.get(sid, 0.0) + w / total
+        for sid, share in per_section.items():
+            out[self._section_of == sid] = share
+        return out
 
     def search(self, query: Query, top_k: int = 5) -> list[Hit]:
         if not self.paragraphs:
@@ -136,8 +161,7 @@ class Retriever:
         if query.context:
             ctx, _, _ = self._scores(query.context, pool)
             fused = fused + CONTEXT_WEIGHT * ctx
-            anchor = self.paragraphs[int(np.argmax(ctx))]
-            fused = fused + SECTION_BONUS[query.kind] * np.array([p.source == anchor.source and p.section == anchor.section
-                                                       for p in self.paragraphs])
+            anchor = self._section_of[int(np.argmax(ctx))]
+            fused = fused + SECTION_BONUS[query.kind] * (self._section_of == anchor)
         order = np.argsort(-fused, kind="stable")[:top_k]
         return [Hit(self.paragraphs[i], float(fused[i]), float(bm25[i]), float(dense[i])) for i in order]
