@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import sys
 
 from .config import Config
 
@@ -16,7 +17,7 @@ def offline_environment() -> None:
         os.environ["NO_PROXY"] = os.environ["no_proxy"] = ",".join(x for x in (no_proxy, "127.0.0.1,localhost") if x)
 
 
-def create_app(assistant, config: Config):
+def create_app(assistant, config: Config, host: str = "127.0.0.1"):
     """The ASGI app: HTTP API routes (api.py) with the gradio chat (web.py) mounted at '/'."""
     offline_environment()
     import gradio as gr
@@ -24,7 +25,7 @@ def create_app(assistant, config: Config):
     from .api import build_api
     from .web import build_ui, mount_options
 
-    app = build_api(assistant, config)
+    app = build_api(assistant, config, host=host)
     return gr.mount_gradio_app(app, build_ui(assistant, config), path="/", **mount_options())
 
 
@@ -33,8 +34,12 @@ def serve(config: Config, host: str = "127.0.0.1", port: int = 7860) -> int:
     import uvicorn
 
     from .answer import Assistant
+    from .api import LOOPBACK, api_key
 
+    if host not in LOOPBACK and not api_key(config, os.environ):
+        print(f"警告：监听 {host}，其他机器也能访问，但没有设置 {config.api_key_env}：/api、/v1 和 /mcp 对所有人开放"
+              f"（warning: {host} is reachable from other machines and no API key is set）", file=sys.stderr, flush=True)
     assistant = Assistant.from_config(config)
-    print(f"问答助手已启动：http://{host}:{port}/", flush=True)
-    uvicorn.run(create_app(assistant, config), host=host, port=port, log_level="warning")
+    print(f"问答助手已启动：http://{host}:{port}/ （API 文档：/docs）", flush=True)
+    uvicorn.run(create_app(assistant, config, host=host), host=host, port=port, log_level="warning")
     return 0

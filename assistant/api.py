@@ -1,0 +1,325 @@
+"""The HTTP API on the web chat's port: /api (the JSON answer contract), /v1 (OpenAI-compatible, openai_compat.py)
+and /mcp (mcp_server.py). Every error is JSON ``{"error": {"message", "type", "code"}}`` with its status."""
+from __future__ import annotations
+
+import contextlib
+import hmac
+import json
+import logging
+import os
+import threading
+from typing import Annotated, Any, Iterator, Mapping
+
+from fastapi import FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from . import __version__
+from . import backends as backends_mod
+from .answer import MAX_QUESTION_CHARS, Assistant
+from .config import Config
+from .contract import Answer, Passage
+from .errors import AssistantError, QuestionError
+
+log = logging.getLogger(__name__)
+MAX_BODY_BYTES = 1_000_000
+GUARDED = ("/api/", "/v1/", "/mcp")  # the web chat ("/", gradio) is not behind the key: a browser cannot send one
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+class ApiError(Exception):
+    """An error with the HTTP status and OpenAI-style type/code it is reported with."""
+
+    def __init__(self, status: int, message: str, type: str = "invalid_request_error", code: str | None = None,
+                 headers: Mapping[str, str] | None = None):
+        super().__init__(message)
+        self.status, self.message, self.type, self.code, self.headers = status, message, type, code, headers
+
+
+def error_body(message: str, type: str = "invalid_request_error", code: str | None = None) -> dict[str, Any]:
+    return {"error": {"message": message, "type": type, "code": code}}
+
+
+def error_response(e: ApiError) -> JSONResponse:
+    return JSONResponse(error_body(e.message, e.type, e.code), e.status, headers=dict(e.headers or {}))
+
+
+def api_key(config: Config, environ: Mapping[str, str]) -> str | None:
+    """The bearer key the API requires, from the environment variable the settings name (None: open)."""
+    return environ.get(config.api_key_env) or None
+
+
+class Service:
+    """What every route answers from: the current Assistant and whether the index is being
+    rebuilt. A rebuild runs inside ``with service.rebuilding(): service.replace(new_assistant)``; meanwhile
+    requests get 503 instead of waiting on a half-built index."""
+
+    def __init__(self, assistant: Assistant, config: Config):
+        self.assistant, self.config = assistant, config
+        self._lock = threading.Lock()
+        self._rebuilding = 0
+
+    @contextlib.contextmanager
+    def rebuilding(self) -> Iterator[None]:
+        with self._lock:
+            self._rebuilding += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._rebuilding -= 1
+
+    @property
+    def is_rebuilding(self) -> bool:
+        return self._rebuilding > 0
+
+    def replace(self, assistant: Assistant) -> None:
+        with self._lock:
+            self.assistant = assistant
+
+    def current(self) -> Assistant:
+        """The Assistant to ask; 503 while the index is being rebuilt."""
+        if self.is_rebuilding:
+            raise ApiError(503, "索引正在重建，请稍后再试（the index is being rebuilt, retry shortly）",
+                           "service_unavailable", "index_rebuilding", {"Retry-After": "10"})
+        return self.assistant
+
+    def ask(self, question: Any, history: Any = None, top_k: int | None = None, backend: str | None = None,
+            id: Any = None) -> Answer:
+        _check_backend(backend)
+        _check_length(question)
+        return self.current().ask(question, history, top_k, id=id, backend=backend)
+
+    def stream(self, question: Any, history: Any = None, top_k: int | None = None,
+               backend: str | None = None) -> Iterator[str | Answer]:
+        _check_backend(backend)
+        _check_length(question)
+        return self.current().stream(question, history, top_k, backend=backend)
+
+    def sources(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for p in self.assistant.retriever.paragraphs:
+            counts[p.source] = counts.get(p.source, 0) + 1
+        return counts
+
+    def paragraph(self, number: int, source: str | None = None) -> Passage:
+        """Paragraph NUMBER of SOURCE (which may be left out while only one report is indexed)."""
+        a = self.current()
+        sources = self.sources()
+        if source is None:
+            if len(sources) != 1:
+                raise ApiError(400, f"several reports are indexed; give source (one of: {', '.join(sources)})",
+                               code="source_required")
+            source = next(iter(sources))
+        if source not in sources:
+            raise ApiError(404, f"no report '{source}' (indexed: {', '.join(sources)})", code="unknown_source")
+        p = a.paragraph(source, number)
+        if p is None:
+            raise ApiError(404, f"{source} has no paragraph {number} (paragraphs 1–{sources[source]})",
+                           code="unknown_paragraph")
+        return p
+
+
+def _check_backend(backend: str | None) -> None:
+    if backend is not None and backend not in backends_mod.available():
+        raise ApiError(400, f"unknown backend '{backend}' (available: {', '.join(backends_mod.available())})",
+                       code="unknown_backend")
+
+
+def _check_length(question: Any) -> None:
+    # 413 rather than the 400 a malformed question gets: the request is well formed, only too big.
+    if isinstance(question, str) and len(" ".join(question.split())) > MAX_QUESTION_CHARS:
+        raise ApiError(413, f"问题太长，请控制在 {MAX_QUESTION_CHARS} 字以内（question over {MAX_QUESTION_CHARS} "
+                            "characters）", code="question_too_long")
+
+
+class Message(BaseModel):
+    role: str = Field(description="'user' or 'assistant'; other roles are ignored", examples=["user"])
+    content: str
+
+
+class ParagraphOut(BaseModel):
+    source: str
+    paragraph: int
+    section: str | None
+    text: str
+
+
+class AskRequest(BaseModel):
+    question: str = Field(description=f"the question, at most {MAX_QUESTION_CHARS} characters",
+                          examples=["巡视组从哪天开始进驻？"])
+    history: list[Message] | None = Field(None, description="earlier turns, OpenAI style, oldest first")
+    top_k: Annotated[int, Field(strict=True, ge=1, le=50)] | None = Field(
+        None, description="how many paragraphs to retrieve (default: the top_k setting)")
+    backend: str | None = Field(None, description="answer backend (default: the server's); see /api/health")
+    id: str | int | None = Field(None, description="echoed back in the answer, for matching replies to requests")
+
+
+def _bearer_ok(headers: list[tuple[bytes, bytes]], key: str) -> bool:
+    value = next((v for k, v in headers if k == b"authorization"), b"").decode("latin-1")
+    scheme, _, token = value.partition(" ")
+    return scheme.lower() == "bearer" and hmac.compare_digest(token.strip().encode(), key.encode())
+
+
+class Guard:
+    """ASGI middleware for the API paths: the bearer key and a cap on the request body."""
+
+    def __init__(self, app, key: str | None, max_body: int = MAX_BODY_BYTES):
+        self.app, self.key, self.max_body = app, key, max_body
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or not scope["path"].startswith(GUARDED):
+            return await self.app(scope, receive, send)
+        if self.key and not _bearer_ok(scope["headers"], self.key):
+            return await _send_error(send, ApiError(
+                401, "missing or wrong API key: send the header 'Authorization: Bearer <key>'",
+                "authentication_error", "invalid_api_key", {"WWW-Authenticate": "Bearer"}))
+        length = next((v for k, v in scope["headers"] if k == b"content-length"), b"0")
+        if length.isdigit() and int(length) > self.max_body:
+            return await _send_error(send, _too_large(self.max_body))
+        received, refused, started = 0, False, False
+
+        async def limited_receive():
+            nonlocal received, refused
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_body and not refused:
+                    refused = True
+                    await _send_error(send, _too_large(self.max_body))
+                    return {"type": "http.disconnect"}
+            return message
+
+        async def guarded_send(message):
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            if not refused:  # the 413 went out already; the app's own reply to a cut-off body is dropped
+                await send(message)
+
+        try:
+            await self.app(scope, limited_receive, guarded_send)
+        except Exception as e:  # caught here, not by an app handler, so uvicorn keeps the connection open
+            log.exception("internal error on %s %s", scope.get("method"), scope["path"])
+            if not started and not refused:
+                await _send_error(send, ApiError(500, f"internal error ({type(e).__name__}); see the server log",
+                                                 "server_error", "internal_error"))
+
+
+def _too_large(limit: int) -> ApiError:
+    return ApiError(413, f"request body over {limit // 1000} kB", code="body_too_large")
+
+
+async def _send_error(send, e: ApiError) -> None:
+    body = json.dumps(error_body(e.message, e.type, e.code), ensure_ascii=False).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    headers += [(k.lower().encode(), v.encode()) for k, v in (e.headers or {}).items()]
+    await send({"type": "http.response.start", "status": e.status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+def _readable(exc: RequestValidationError) -> str:
+    problems = []
+    for err in exc.errors():
+        where = ".".join(str(x) for x in err.get("loc", ()) if x != "body") or "body"
+        if err.get("type") == "json_invalid":
+            return "request body is not valid JSON"
+        if where == "body" and err.get("type") in ("missing", "model_attributes_type", "dict_type"):
+            return "request body must be a JSON object, e.g. {\"question\": \"巡视组从哪天开始进驻？\"}"
+        problems.append(f"{where}: {err.get('msg')}")
+    return "; ".join(problems) or "invalid request"
+
+
+def _install_errors(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def api_error(request: Request, e: ApiError):
+        return error_response(e)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, e: RequestValidationError):
+        return error_response(ApiError(400, _readable(e), code="invalid_request"))
+
+    @app.exception_handler(QuestionError)
+    async def bad_question(request: Request, e: QuestionError):
+        return error_response(ApiError(400, str(e), code="invalid_question"))
+
+    @app.exception_handler(AssistantError)
+    async def assistant_error(request: Request, e: AssistantError):
+        # A model server that failed is a bad gateway; anything else is ours.
+        status = 502 if isinstance(e, getattr(backends_mod, "BackendError", ())) else 500
+        return error_response(ApiError(status, str(e), "server_error", type(e).__name__))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, e: StarletteHTTPException):
+        return error_response(ApiError(e.status_code, str(e.detail), code=f"http_{e.status_code}",
+                                       headers=getattr(e, "headers", None)))
+
+
+
+def build_api(assistant: Assistant, config: Config, *, host: str = "127.0.0.1",
+              environ: Mapping[str, str] | None = None) -> FastAPI:
+    """The FastAPI app with /api, /v1, /mcp and /docs; server.create_app mounts the web chat beside them."""
+    from .docs_page import docs_html
+    from .mcp_server import build_mcp
+    from .openai_compat import openai_router
+
+    service = Service(assistant, config)
+    mcp = build_mcp(service, public=host not in LOOPBACK)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI):
+        async with mcp.session_manager.run():
+            yield
+
+    app = FastAPI(title="问答助手 API", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
+                  description="Answers questions about the indexed reports; every answer cites verbatim quotes "
+                              "from numbered paragraphs. Errors: {\"error\": {\"message\", \"type\", \"code\"}}.")
+    app.state.service = service
+    _install_errors(app)
+    app.add_middleware(Guard, key=api_key(config, os.environ if environ is None else environ))
+
+    @app.post("/api/ask", response_model=Answer, summary="Answer a question with citations",
+              responses={400: {"description": "bad body"}, 401: {"description": "missing or wrong key"},
+                         413: {"description": "question too long"}, 503: {"description": "index rebuilding"}})
+    def ask(req: AskRequest):
+        history = [m.model_dump() for m in req.history] if req.history is not None else None
+        return JSONResponse(service.ask(req.question, history, req.top_k, req.backend, req.id).to_dict())
+
+    @app.get("/api/health", summary="Index, embedder and backends")
+    async def health():
+        if service.is_rebuilding:
+            return JSONResponse({"status": "rebuilding", "index_loaded": False}, 503, {"Retry-After": "10"})
+        a = service.assistant
+        sources = service.sources()
+        return {"status": "ok", "index_loaded": True, "paragraphs": sum(sources.values()),
+                "sources": [{"source": s, "paragraphs": n} for s, n in sources.items()],
+                "embedder": a.retriever.embedder.name, "backend": a.backend.name,
+                "backends": backends_mod.available(), "version": __version__}
+
+    @app.get("/api/paragraph", response_model=ParagraphOut, summary="One paragraph by number (what a citation points to)")
+    async def paragraph(n: Annotated[int, Query(ge=1, description="paragraph number")],
+                        source: Annotated[str | None, Query(description="report; optional with one report")] = None):
+        p = service.paragraph(n, source)
+        return {"source": p.source, "paragraph": p.paragraph, "section": p.section, "text": p.text}
+
+    app.include_router(openai_router(service))
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs():
+        return HTMLResponse(docs_html(app.openapi()))
+
+    known = {r.path: r.methods for r in app.routes if getattr(r, "methods", None)}
+
+    # Without this, gradio (mounted at "/") would answer unknown /api and /v1 paths with its own page.
+    @app.api_route("/api/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)
+    @app.api_route("/v1/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)
+    async def unknown(request: Request):
+        path = request.url.path
+        if path in known:
+            raise ApiError(405, f"{request.method} is not allowed on {path} (use {', '.join(sorted(known[path]))})",
+                           code="method_not_allowed", headers={"Allow": ", ".join(sorted(known[path]))})
+        raise ApiError(404, f"no endpoint {path}; see /docs", code="not_found")
+
+    app.router.routes.extend(mcp.streamable_http_app().routes)  # POST/GET/DELETE /mcp
+    return app

@@ -1,0 +1,82 @@
+"""The OpenAI-compatible endpoint, driven by the official `openai` client against a real server."""
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from live_server import web_server
+
+openai = pytest.importorskip("openai")
+QUESTION = "巡视组从哪天开始进驻？"
+
+
+@pytest.fixture(scope="module")
+def server(assistant, report_config, request):
+    return web_server(assistant, report_config, request)
+
+
+@pytest.fixture(scope="module")
+def client(server):
+    with openai.OpenAI(base_url=server.url + "/v1", api_key="unused", max_retries=0, timeout=60) as c:
+        yield c
+
+
+def test_models_lists_the_assistant(client):
+    assert [m.id for m in client.models.list()] == ["report-assistant"]
+
+
+def test_completion_carries_citations(client, assistant):
+    r = client.chat.completions.create(model="report-assistant", messages=[{"role": "user", "content": QUESTION}])
+    message = r.choices[0].message
+    expected = assistant.ask(QUESTION)
+    assert r.choices[0].finish_reason == "stop" and r.object == "chat.completion"
+    assert message.content.startswith(expected.answer)
+    assert message.content.endswith(expected.sources_text())  # front ends that drop extra fields still show them
+    assert [(c["n"], c["paragraph"], c["quote"]) for c in message.citations] == \
+        [(c.n, c.paragraph, c.quote) for c in expected.citations]
+
+
+def test_stream_ends_with_citations(client, assistant):
+    chunks = list(client.chat.completions.create(
+        model="report-assistant", stream=True, messages=[{"role": "user", "content": QUESTION}]))
+    text = "".join(c.choices[0].delta.content or "" for c in chunks)
+    expected = assistant.ask(QUESTION)
+    assert text == f"{expected.answer}\n\n{expected.sources_text()}"
+    assert chunks[-1].choices[0].finish_reason == "stop"
+    assert [c["quote"] for c in chunks[-1].choices[0].delta.citations] == [c.quote for c in expected.citations]
+    assert all(not getattr(c.choices[0].delta, "citations", None) for c in chunks[:-1])
+
+
+def test_content_parts_system_prompt_and_history(client, assistant):
+    messages = [{"role": "system", "content": "You are helpful."},
+                {"role": "user", "content": [{"type": "text", "text": "巡视发现了哪些问题？"}]},
+                {"role": "assistant", "content": "……"},
+                {"role": "user", "content": [{"type": "text", "text": "那交通"}, {"type": "text", "text": "方面呢？"}]}]
+    r = client.chat.completions.create(model="report-assistant", messages=messages)
+    expected = assistant.ask("那交通方面呢？", [{"role": "user", "content": "巡视发现了哪些问题？"}])
+    assert r.choices[0].message.content.startswith(expected.answer)
+
+
+def test_a_refusal_is_a_normal_completion(client):
+    r = client.chat.completions.create(model="report-assistant",
+                                       messages=[{"role": "user", "content": "火星上有多少座城市？"}])
+    assert r.choices[0].finish_reason == "stop"
+    assert "没有找到" in r.choices[0].message.content and r.choices[0].message.citations == []
+
+
+@pytest.mark.parametrize("messages, words", [
+    ([{"role": "assistant", "content": "hi"}], "last message"),
+    ([{"role": "user", "content": [{"type": "image_url", "image_url": {"url": "x"}}]}], "image_url"),
+    ([{"role": "user", "content": ""}], "问题是空的"),
+    ([], "messages"),
+])
+def test_bad_requests_are_openai_style_400(client, messages, words):
+    with pytest.raises(openai.BadRequestError) as e:
+        client.chat.completions.create(model="report-assistant", messages=messages)
+    assert words in e.value.body["message"]
+
+
+def test_bad_stream_request_fails_before_streaming(server):
+    r = httpx.post(server.url + "/v1/chat/completions", timeout=30,
+                   json={"stream": True, "messages": [{"role": "user", "content": "？？？"}]})
+    assert r.status_code == 400 and r.json()["error"]["message"]
