@@ -77,7 +77,7 @@ class Chat:
         turn = len(turns) + 1
         messages.append({"role": "user", "content": question_html(question)})
         messages.append({"role": "assistant", "content": streaming_html("")})
-        yield "", messages, turns, gr.skip()
+        yield "", list(messages), list(turns), gr.skip()
         try:
             # Only name a backend other than the configured one, so an Assistant without per-call backends still works.
             choice = {"backend": backend} if backend and backend != self.assistant.backend.name else {}
@@ -92,24 +92,25 @@ class Chat:
                 if time.monotonic() - last >= STREAM_EVERY:
                     last = time.monotonic()
                     messages[-1] = {"role": "assistant", "content": streaming_html(text)}
-                    yield gr.skip(), messages, turns, gr.skip()
+                    yield gr.skip(), list(messages), list(turns), gr.skip()
             if answer is None:
                 raise RuntimeError("the answer stream ended without an answer")
         except AssistantError as e:
             messages[-1] = {"role": "assistant", "content": error_html(str(e))}
             turns.append({"question": str(question), "answer": None, "error": str(e)})
-            yield gr.skip(), messages, turns, gr.skip()
+            yield gr.skip(), list(messages), list(turns), gr.skip()
             return
         except Exception as e:  # a person gets one line; the log gets the traceback
             log.exception("answering %r failed", str(question)[:200])
-            message = f"内部错误：{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}".rstrip(": ")
+            detail = (str(e).strip().splitlines() or [""])[0][:200]
+            message = f"内部错误：{type(e).__name__}" + (f": {detail}" if detail else "")
             messages[-1] = {"role": "assistant", "content": error_html(message)}
             turns.append({"question": str(question), "answer": None, "error": message})
-            yield gr.skip(), messages, turns, gr.skip()
+            yield gr.skip(), list(messages), list(turns), gr.skip()
             return
         messages[-1] = {"role": "assistant", "content": answer_html(answer, turn, self.docs)}
-        turns.append({"question": answer.question, "answer": answer.answer, "result": answer})
-        yield gr.skip(), messages, turns, self.fulltext(answer)
+        turns.append({"question": answer.question, "answer": answer.answer})
+        yield gr.skip(), list(messages), list(turns), self.fulltext(answer)
 
     def clear(self) -> tuple:
         return [], [], self.fulltext(), ""
@@ -127,11 +128,11 @@ def build_ui(assistant, config: Config) -> gr.Blocks:
             with gr.Tab("问答", id="chat", elem_id="ra-tab-chat"):
                 with gr.Row():
                     with gr.Column(scale=4):
-                        chatbot = gr.Chatbot(label="对话", elem_id="ra-chat", height=520, buttons=[],
+                        chatbot = gr.Chatbot(label="对话", elem_id="ra-chat", height=560, buttons=[],
                                              latex_delimiters=[], feedback_options=None, autoscroll=True,
                                              placeholder="请在下方输入问题，或点击一个示例问题。")
+                        gr.HTML('<div class="ra-examples-label">示例问题（点击即问）：</div>', js_on_load=None)
                         with gr.Row(elem_id="ra-examples"):
-                            gr.HTML('<span class="ra-examples-label">示例问题：</span>', js_on_load=None)
                             examples = [gr.Button(q, size="sm", elem_classes=["ra-example"]) for q in EXAMPLES]
                         with gr.Row():
                             box = gr.Textbox(placeholder="输入关于报告的问题，按回车发送", show_label=False, lines=1,
@@ -160,6 +161,8 @@ def build_ui(assistant, config: Config) -> gr.Blocks:
             b.click(lambda q: q, inputs=[b], outputs=[box], show_progress="hidden", queue=False).then(**ask)
         clear.click(chat.clear, outputs=[chatbot, turns, fulltext, box], show_progress="hidden", queue=False)
         chatbot.clear(chat.clear, outputs=[chatbot, turns, fulltext, box], show_progress="hidden", queue=False)
-        go.click(None, inputs=[jump], js="(n) => { window.raShowParagraph && window.raShowParagraph(n); }")
+        show = "(n) => { window.raShowParagraph && window.raShowParagraph(n); }"
+        go.click(None, inputs=[jump], js=show)
+        jump.submit(None, inputs=[jump], js=show)
     return ui
 

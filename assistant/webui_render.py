@@ -163,11 +163,8 @@ def _headings(gap: str) -> list[str]:
 
 
 def cited_paragraphs(answer: Answer | None) -> list[tuple[str, int]]:
-    if answer is None:
-        return []
-    if answer.refused:
-        return [(p.source, p.paragraph) for p in answer.retrieved[:2]]
-    return [(c.source, c.paragraph) for c in answer.citations]
+    """(source, number) of the paragraphs ANSWER cites; a refusal cites none."""
+    return [(c.source, c.paragraph) for c in answer.citations] if answer is not None else []
 
 
 def history_messages(turns: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:

@@ -115,7 +115,7 @@ def browser():
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
     for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--window-size=1400,1000", "--lang=zh-CN",
+                 "--disable-component-update", "--disable-sync", "--window-size=1400,1050", "--lang=zh-CN",
                  "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1, EXCLUDE localhost"):
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
@@ -214,7 +214,9 @@ def test_example_question_answers_with_several_cards_screenshot(page):
     answer = page.wait(lambda: [a for a in page.answers() if "ra-streaming" not in a.get_attribute("class")],
                        "the example's answer")[-1]
     assert "易地扶贫" in answer.text and page.css(".ra-card", answer)
-    page.d.execute_script("arguments[0].scrollIntoView({block: 'end'})", answer)
+    page.d.execute_script(  # show the question above its answer: scroll the chat's own scroller to the top
+        "let e = arguments[0]; while (e && e.scrollHeight <= e.clientHeight) e = e.parentElement;"
+        "if (e) e.scrollTop = 0;", answer)
     path = page.shot("answer.png")
     if os.environ.get("SCREENSHOT") == "1":
         (ROOT / "docs").mkdir(exist_ok=True)
@@ -228,6 +230,13 @@ def test_card_opens_its_paragraph_in_fulltext(page):
     assert "ra-cited" in para.get_attribute("class")  # the latest answer's paragraph is highlighted
     assert "2018年10月17日" in para.text
     assert len(page.css("#ra-fulltext .ra-para")) == 31
+    jump = page.css("#ra-jump input")[0]
+    jump.clear()
+    jump.send_keys("23")
+    page.css("#ra-go")[0].click()
+    water = page.css("#para-0-23")[0]
+    page.wait(lambda: "ra-flash" in water.get_attribute("class"), "paragraph 23 after 跳到第几段")
+    assert "水利" in water.text
 
 
 def test_follow_up_uses_the_conversation(page):

@@ -1,0 +1,163 @@
+"""The web chat in-process: HTML rendering (escaping, cards, marker links, 原文) and the chat handler."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from assistant.contract import Answer, Citation, Passage
+from assistant.webui_render import (DocIndex, answer_html, citation_card, error_html, esc, fulltext_html,
+                                    highlight, history_messages, link_markers, passage_card, plain_text,
+                                    question_html, streaming_html)
+
+EVIL = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=1">'
+DOCS = [{"source": "r.txt", "title": "报告", "byline": "", "text": "报告\n\n第一段。\n\n小标题\n\n第二段" + EVIL + "。",
+         "paragraphs": [{"paragraph": 1, "section": None, "start": 4, "end": 8, "id": "a"},
+                        {"paragraph": 2, "section": "小标题", "start": 15, "end": 15 + 4 + len(EVIL), "id": "b"}]}]
+
+
+def citation(n=1, text="第二段" + EVIL + "。", quote=EVIL, section="小标题<b>", paragraph=2, source="r.txt"):
+    start = text.index(quote)
+    return Citation(n, source, paragraph, section, text, quote, start, start + len(quote), 0.876)
+
+
+def raw_tags(html: str) -> list[str]:
+    """Tags that would reach the DOM as elements (escaped text has no '<')."""
+    return re.findall(r"<(script|img|b)\b", html)
+
+
+def test_escape_keeps_markup_as_text_and_html_on_one_line():
+    assert esc(EVIL) == ('&lt;script&gt;window.__pwned=1&lt;/script&gt;&lt;img src=x onerror=&quot;window.__pwned=1'
+                         '&quot;&gt;')
+    assert esc("一\n\n二\r\n三") == "一&#10;&#10;二&#10;三"  # a blank line would end the chat's HTML block
+    assert esc(None) == ""
+
+
+def test_markers_link_to_their_turns_cards_and_unknown_ones_stay_plain():
+    html = link_markers("甲[1]乙[2]丙[1,3]<i>", turn=4, known=[1, 3])
+    assert html.count('href="#cite-4-1"') == 2 and 'href="#cite-4-3"' in html
+    assert '<span class="ra-marker ra-unlinked">[2]</span>' in html
+    assert html.endswith("&lt;i&gt;")
+    assert "href" not in link_markers("甲[1]", turn=None, known=[1])  # while streaming: shown, not linked
+
+
+def test_highlight_marks_the_quote_and_ignores_a_bad_span():
+    assert highlight("ab<c>d", 2, 5) == "ab<mark>&lt;c&gt;</mark>d"
+    assert highlight("abc", 2, 9) == "abc"
+
+
+def test_card_has_its_id_section_paragraph_link_score_and_escaped_text():
+    html = citation_card(citation(), turn=3)
+    assert html.startswith('<div class="ra-card" id="cite-3-1">')
+    assert "第2段" in html and 'href="#para-0-2"' in html and "相关度 0.88" in html and "小标题&lt;b&gt;" in html
+    assert "<mark>&lt;script&gt;" in html
+    assert raw_tags(html) == []
+
+
+def test_answer_html_has_cards_copy_text_and_no_newlines():
+    answer = Answer("q", "第一句[1]。\n\n" + EVIL, False, [citation()], backend="extractive", elapsed_ms=120)
+    html = answer_html(answer, 2, DocIndex(DOCS))
+    assert "\n" not in html and raw_tags(html) == []
+    assert 'href="#cite-2-1"' in html and 'id="cite-2-1"' in html and "来源" in html
+    assert 'class="ra-copy"' in html and "extractive · 0.1 秒" in html
+    assert plain_text(answer).startswith("第一句[1]。") and "来源：\n[1] r.txt 第2段" in plain_text(answer)
+
+
+def test_refusal_offers_two_nearby_paragraphs_not_an_error():
+    near = [Passage("r.txt", n, None, f"段落{n}" + EVIL, 0.5) for n in (3, 1, 2)]
+    html = answer_html(Answer("q", "报告中没有找到能回答这个问题的信息。", True, [], near), 1, DocIndex(DOCS))
+    assert "ra-refusal" in html and "ra-error" not in html and "可能相关" in html
+    assert html.count('class="ra-card ra-nearby"') == 2 and "第3段" in html and "第2段" not in html
+    assert raw_tags(passage_card(near[0])) == []
+
+
+def test_several_documents_name_the_source_on_cards():
+    docs = DOCS + [{**DOCS[0], "source": "s.txt", "title": "另一份<报告>"}]
+    html = citation_card(citation(source="s.txt"), 1, DocIndex(docs).doc("s.txt"), DocIndex(docs).title("s.txt"))
+    assert 'href="#para-1-2"' in html and "另一份&lt;报告&gt;" in html
+
+
+def test_streaming_error_and_question_are_escaped():
+    assert "ra-streaming" in streaming_html("一[1]") and raw_tags(streaming_html(EVIL)) == []
+    assert raw_tags(error_html(EVIL)) == [] and "ra-error" in error_html("x")
+    long = question_html("问" * 100_000)
+    assert len(long) < 500 and "共 100000 字" in long
+    assert raw_tags(question_html(EVIL)) == []
+
+
+def test_fulltext_numbers_paragraphs_shows_headings_and_highlights_cited():
+    html = fulltext_html(DOCS, [("r.txt", 2)])
+    assert '<div class="ra-para" id="para-0-1">' in html and '<div class="ra-para ra-cited" id="para-0-2">' in html
+    assert '<div class="ra-heading">小标题</div>' in html and '<div class="ra-heading">报告</div>' in html
+    assert raw_tags(html) == [] and "&lt;script&gt;" in html
+
+
+def test_history_leaves_out_failed_turns():
+    turns = [{"question": "a", "answer": "A"}, {"question": "bad", "answer": None, "error": "x"}]
+    assert history_messages(turns) == [{"role": "user", "content": "a"}, {"role": "assistant", "content": "A"}]
+
+
+# The handler, with the real assistant over the report.
+
+@pytest.fixture(scope="module")
+def chat(assistant):
+    from assistant.web import Chat
+
+    return Chat(assistant)
+
+
+def run(chat, question, turns=(), top_k=5):
+    """Drive one submit like gradio does; returns every update and the final (messages, turns, 原文)."""
+    updates = list(chat.respond(question, [], list(turns), top_k, chat.assistant.backend.name))
+    return updates, updates[-1][1], updates[-1][2], updates[-1][3]
+
+
+def test_respond_streams_then_ends_with_cards_and_updates_fulltext(chat):
+    updates, messages, turns, fulltext = run(chat, "巡视组从哪天开始进驻？")
+    assert updates[0][0] == "" and "ra-streaming" in updates[0][1][-1]["content"]  # input cleared at once
+    final = messages[-1]["content"]
+    assert "ra-streaming" not in final and 'id="cite-1-1"' in final and "2018年10月17日" in final
+    assert turns[-1]["answer"] and 'ra-para ra-cited" id="para-0-2"' in fulltext
+
+
+def test_follow_up_gets_the_earlier_turn(chat):
+    _, _, turns, _ = run(chat, "交通扶贫存在什么问题？")
+    _, messages, turns, _ = run(chat, "那水利方面呢？", turns)
+    assert "水利" in messages[-1]["content"] and 'id="cite-2-1"' in messages[-1]["content"]
+
+
+@pytest.mark.parametrize("question, message", [("", "问题是空的"), ("\x00\x07\x1b", "问题是空的"),
+                                               ("问" * 100_000, "问题太长")])
+def test_bad_input_is_an_error_message_not_a_traceback(chat, question, message):
+    _, messages, turns, fulltext = run(chat, question)
+    assert "ra-error" in messages[-1]["content"] and message in messages[-1]["content"]
+    assert turns[-1]["answer"] is None and len(messages[0]["content"]) < 500
+
+
+def test_unexpected_failure_is_one_line(assistant):
+    from assistant.web import Chat
+
+    class Broken:
+        backend = assistant.backend
+
+        def documents(self):
+            return assistant.documents()
+
+        def stream(self, *args, **kwargs):
+            raise RuntimeError("index gone\nsecond line")
+            yield  # a generator, like Assistant.stream
+
+    updates = list(Chat(Broken()).respond("问题", [], [], 5, "extractive"))
+    content = updates[-1][1][-1]["content"]
+    assert "内部错误：RuntimeError: index gone" in content and "second line" not in content
+
+
+def test_ui_builds_with_title_and_settings(assistant, report_config):
+    from assistant.web import backend_names, build_ui, mount_options
+
+    ui = build_ui(assistant, report_config)
+    assert ui.title.startswith("问答助手 · 聚焦脱贫攻坚")
+    assert backend_names(assistant)[0] == assistant.backend.name
+    options = mount_options()
+    assert "raInstalled" in options["head"] and ".ra-card" in options["css"]
+    assert "googleapis" not in options["head"] + options["css"]
