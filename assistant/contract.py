@@ -17,6 +17,7 @@ class Citation:
     start: int
     end: int
     score: float
+    verified: bool = True  # the quoted paragraph supports the sentence carrying the marker (words and numbers)
 
     def __post_init__(self) -> None:
         if self.text[self.start:self.end] != self.quote:
@@ -50,11 +51,13 @@ class Answer:
     id: Any = None
     condensed_question: str | None = None  # the question as retrieval read it, when history changed it
     notices: list[str] = field(default_factory=list)  # one-line messages for the person (e.g. index rebuilt)
+    unsupported_sentences: list[str] = field(default_factory=list)  # answer sentences no cited paragraph supports
 
     def to_dict(self) -> dict[str, Any]:
         d = {"id": self.id, "question": self.question, "answer": self.answer, "refused": self.refused,
              "citations": [asdict(c) for c in self.citations], "retrieved": [asdict(p) for p in self.retrieved],
-             "backend": self.backend, "elapsed_ms": round(self.elapsed_ms, 1)}
+             "backend": self.backend, "elapsed_ms": round(self.elapsed_ms, 1),
+             "unsupported_sentences": list(self.unsupported_sentences)}
         if self.condensed_question:
             d["condensed_question"] = self.condensed_question
         if self.notices:
@@ -66,10 +69,13 @@ class Answer:
         lines = ["来源："] if self.citations else []
         for c in self.citations:
             where = f"第{c.paragraph}段" + (f"（{c.section}）" if c.section else "")
-            lines.append(f"[{c.n}] {c.source} {where}：“{c.quote}”")
+            flag = "" if c.verified else "（未能核实：该段落不支持这句话）"
+            lines.append(f"[{c.n}] {c.source} {where}：“{c.quote}”{flag}")
         return "\n".join(lines)
 
     def format(self) -> str:
         """The answer for a person reading a terminal: the text, then each citation with its quote."""
         notes = [f"（{n}）" for n in self.notices]
-        return "\n\n".join(x for x in (*notes, self.answer, self.sources_text()) if x)
+        flagged = "\n".join(["以下句子在引用的段落中找不到依据，请谨慎对待："] + [f"· {s}" for s in self.unsupported_sentences]
+                            ) if self.unsupported_sentences else ""
+        return "\n\n".join(x for x in (*notes, self.answer, flagged, self.sources_text()) if x)
