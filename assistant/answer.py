@@ -3,22 +3,30 @@ from __future__ import annotations
 
 import re
 import sys
+import threading
 import time
+from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Sequence
 
 from . import backends as backends_mod
+from . import citations
+from .backends import BackendError
 from .config import Config, load_config_from
 from .contract import Answer, Passage
 from .embedder import Embedder
-from .errors import QuestionError
+from .errors import ConfigError, QuestionError
 from .ingest import ensure_index
-from .relevance import Assessment, assess
+from .relevance import Assessment, assess, coverage, question_terms
 from .retrieve import Hit, Query, Retriever, contextualize
 from .store import Store
 from .tokens import Tokenizer, get_tokenizer
 
 MAX_QUESTION_CHARS = 2000
 MAX_HISTORY_TURNS = 20
+# A model that says "the passages don't answer" is overruled when the best sentence found covers this share of the
+# question's (rarity-weighted) words: retrieval is then strong enough that the extractive answer is worth showing.
+STRONG_COVERAGE = 0.5
+ON_TOPIC = 0.25  # share of the question's words a model's answer and its quotes must contain
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")
 
 
@@ -73,6 +81,8 @@ class Assistant:
         self.config, self.store, self.retriever, self.backend = config, store, retriever, backend
         self.tokenizer = tokenizer
         self.notices = list(notices)  # what happened while starting (index built or rebuilt)
+        self._backends: dict[str, backends_mod.Backend] = {backend.name: backend}
+        self._lock = threading.Lock()
 
     @classmethod
     def from_config(cls, config: Config | None = None, notify: Callable[[str], None] | None = None,
@@ -85,7 +95,7 @@ class Assistant:
             notices.append(msg)
             (notify or (lambda m: print(m, file=sys.stderr, flush=True)))(msg)
 
-        backend = backends_mod.create(config.backend, max_sentences=config.max_sentences)
+        backend = backends_mod.create(config.backend, config)  # model backends connect on first use
         embedder = embedder or Embedder(config.embed_threads)
         tokenizer = get_tokenizer(tuple(config.user_dicts()))
         store = ensure_index(config, embedder, tokenizer, tell)
@@ -107,49 +117,158 @@ class Assistant:
         p = self.retriever.by_number(source, number)
         return Passage(p.source, p.number, p.section, p.text, 1.0) if p else None
 
-    def _prepare(self, question: Any, history: Any, top_k: int | None) -> tuple[str, Query, list[Hit], Assessment]:
+    def backend_for(self, name: str | None = None) -> backends_mod.Backend:
+        """The backend called NAME (default: the configured one), created on first use; ConfigError if unknown."""
+        if name is None:
+            return self.backend
+        if not isinstance(name, str):
+            raise ConfigError(f"backend must be a name (available: {', '.join(backends_mod.available())})")
+        with self._lock:
+            if name not in self._backends:
+                self._backends[name] = backends_mod.create(name, self.config)
+            return self._backends[name]
+
+    def _prepare(self, question: Any, history: Any, top_k: int | None,
+                 backend: backends_mod.Backend) -> "_Prepared":
         q = clean_question(question)
         if top_k is not None and (not isinstance(top_k, int) or isinstance(top_k, bool) or not 1 <= top_k <= 50):
             raise QuestionError("top_k 必须是 1 到 50 之间的整数")
-        query = contextualize(q, clean_history(history), self.tokenizer)
-        hits = self.retriever.search(query, top_k or self.config.top_k)
-        return q, query, hits, assess(query, hits, self.tokenizer, self.retriever)
+        past = clean_history(history)
+        prep = _Prepared(q, contextualize(q, past, self.tokenizer), past)
+        if prep.query.context and not backend.grounded and self.config.condense != "rules":
+            self._condense(prep, backend)
+        prep.hits = self.retriever.search(prep.query, top_k or self.config.top_k)
+        prep.assessment = assess(prep.query, prep.hits, self.tokenizer, self.retriever)
+        return prep
+
+    def _condense(self, prep: "_Prepared", backend) -> None:
+        """A follow-up rewritten by the model into a standalone question; the rules' reading when that fails."""
+        try:
+            text = backend.condense(prep.question, prep.history)
+        except BackendError as e:
+            prep.failed = e  # the model is not answering: don't wait for it a second time
+            return
+        except Exception as e:  # a backend bug must not reach the person
+            prep.failed = BackendError(backend.name, f"{type(e).__name__}: {e}")
+            return
+        if text and re.search(r"[\u4e00-\u9fff]", text) and len(text) <= 3 * len(prep.question) + 120 \
+                and not citations.looks_like_refusal(text):
+            prep.query, prep.condensed = Query(text), text
+        else:
+            prep.notices.append(f"{backend.name} 没能把追问改写成完整问题，按规则理解追问")
 
     def ask(self, question: str, history: Sequence[dict] | None = None, top_k: int | None = None,
-            id: Any = None) -> Answer:
-        """Answer one question (with optional OpenAI-style history); never raises for a refusal."""
+            id: Any = None, backend: str | None = None) -> Answer:
+        """Answer one question (with optional OpenAI-style history) with BACKEND (a name; default: configured).
+
+        Never raises for a refusal or a failing model: the extractive answer comes with a notice instead."""
         t0 = time.perf_counter()
-        q, query, hits, assessment = self._prepare(question, history, top_k)
-        if assessment.answerable:
-            draft = self.backend.answer(query, hits, assessment)
-        else:
-            draft = backends_mod.Draft(_refusal(hits, assessment), [], True)
-        return self._finish(q, query, hits, draft, t0, id)
+        be = self.backend_for(backend)
+        prep = self._prepare(question, history, top_k, be)
+        if not prep.assessment.answerable:
+            return self._finish(prep, _refusal_draft(prep), be.name, t0, id)
+        if be.grounded:
+            return self._finish(prep, be.answer(prep.query, prep.hits, prep.assessment, prep.history), be.name, t0, id)
+        draft = None
+        if prep.failed is None:
+            try:
+                draft = be.answer(prep.query, prep.hits, prep.assessment, prep.history)
+            except BackendError as e:
+                prep.failed = e
+            except Exception as e:
+                prep.failed = BackendError(be.name, f"{type(e).__name__}: {e}")
+        return self._settle(prep, be, draft, t0, id)
 
     def stream(self, question: str, history: Sequence[dict] | None = None, top_k: int | None = None,
-               id: Any = None) -> Iterator[str | Answer]:
-        """Yield pieces of answer text as they come, then the complete Answer."""
-        t0 = time.perf_counter()
-        q, query, hits, assessment = self._prepare(question, history, top_k)
-        if not assessment.answerable:
-            draft = backends_mod.Draft(_refusal(hits, assessment), [], True)
-            yield draft.text
-        else:
-            draft = None
-            for piece in self.backend.stream(query, hits, assessment):
-                if isinstance(piece, str):
-                    yield piece
-                else:
-                    draft = piece
-        yield self._finish(q, query, hits, draft, t0, id)
+               id: Any = None, backend: str | None = None) -> Iterator[str | Answer]:
+        """Yield pieces of answer text as they come, then the complete Answer (citations verified).
 
-    def _finish(self, q: str, query: Query, hits: list[Hit], draft: backends_mod.Draft, t0: float,
+        When a model fails part-way, the pieces already yielded are superseded by the final Answer's text."""
+        t0 = time.perf_counter()
+        be = self.backend_for(backend)
+        prep = self._prepare(question, history, top_k, be)
+        if not prep.assessment.answerable:
+            draft = _refusal_draft(prep)
+            yield draft.text
+            yield self._finish(prep, draft, be.name, t0, id)
+            return
+        draft = None
+        if be.grounded or prep.failed is None:
+            try:
+                for piece in be.stream(prep.query, prep.hits, prep.assessment, prep.history):
+                    if isinstance(piece, str):
+                        yield piece
+                    else:
+                        draft = piece
+            except BackendError as e:
+                prep.failed = e
+            except Exception as e:
+                if be.grounded:
+                    raise
+                prep.failed = BackendError(be.name, f"{type(e).__name__}: {e}")
+        if be.grounded:
+            yield self._finish(prep, draft, be.name, t0, id)
+        else:
+            yield self._settle(prep, be, draft, t0, id)
+
+    def _extractive(self) -> backends_mod.Backend:
+        return self.backend if self.backend.grounded else self.backend_for("extractive")
+
+    def _settle(self, prep: "_Prepared", be, draft: backends_mod.Draft | None, t0: float, id: Any) -> Answer:
+        """A model's draft, its citations verified; or the extractive answer and a notice saying why."""
+        def fallback(why: str) -> Answer:
+            prep.notices.append(f"{why}；以下是摘录原文的回答")
+            extractive = self._extractive()
+            return self._finish(prep, extractive.answer(prep.query, prep.hits, prep.assessment), extractive.name,
+                                t0, id)
+
+        if prep.failed is not None or draft is None:
+            err = prep.failed or BackendError(be.name, "没有返回回答")
+            return fallback(f"模型后端 {err.backend} 出错：{err.reason}")
+        v = citations.verify(draft.text, prep.hits, self.tokenizer, self.retriever, draft.k)
+        if v.verified == 0 and citations.looks_like_refusal(draft.text):
+            if prep.assessment.sentences and prep.assessment.sentences[0].coverage >= STRONG_COVERAGE:
+                return fallback(f"{be.name} 认为资料中没有答案，但检索到的段落与问题高度相关")
+            text = citations.MARKER.sub("", draft.text).strip()
+            return self._finish(prep, backends_mod.Draft(text, [], True), be.name, t0, id)
+        if v.verified == 0:
+            return fallback(f"{be.name} 的回答在报告中找不到依据（{len(v.unsupported) or '所有'} 句无法核实）")
+        # True to the report is not enough: an answer that quotes an unrelated passage (one that told the model what
+        # to say, say) does not answer the question.
+        terms = question_terms(prep.query.text, self.tokenizer, self.retriever)
+        said = v.text + "".join(c.quote for c in v.citations if c.verified)
+        if terms and coverage(terms, said, self.tokenizer) < ON_TOPIC:
+            return fallback(f"{be.name} 的回答与问题无关")
+        prep.unsupported = v.unsupported
+        return self._finish(prep, backends_mod.Draft(v.text, v.citations), be.name, t0, id)
+
+    def _finish(self, prep: "_Prepared", draft: backends_mod.Draft | None, backend: str, t0: float,
                 id: Any) -> Answer:
+        hits = prep.hits
         retrieved = [Passage(h.paragraph.source, h.paragraph.number, h.paragraph.section, h.paragraph.text,
                              round(h.score, 4)) for h in hits]
-        if draft.refused and not draft.text:
+        if draft is None or (draft.refused and not draft.text):
             draft = backends_mod.Draft(_refusal(hits, Assessment(False, "", [])), [], True)
-        return Answer(question=q, answer=draft.text, refused=draft.refused, citations=draft.citations,
-                      retrieved=retrieved, backend=self.backend.name,
-                      elapsed_ms=(time.perf_counter() - t0) * 1000, id=id,
-                      condensed_question=query.condensed if query.context else None)
+        condensed = prep.condensed or (prep.query.condensed if prep.query.context else None)
+        return Answer(question=prep.question, answer=draft.text, refused=draft.refused, citations=draft.citations,
+                      retrieved=retrieved, backend=backend, elapsed_ms=(time.perf_counter() - t0) * 1000, id=id,
+                      condensed_question=condensed, notices=list(prep.notices),
+                      unsupported_sentences=list(prep.unsupported))
+
+
+@dataclass
+class _Prepared:
+    """One question on its way through the pipeline."""
+    question: str
+    query: Query
+    history: list[dict]
+    hits: list[Hit] = field(default_factory=list)
+    assessment: Assessment = field(default_factory=lambda: Assessment(False, "", []))
+    condensed: str | None = None  # the model's standalone rewrite of a follow-up
+    failed: BackendError | None = None
+    notices: list[str] = field(default_factory=list)
+    unsupported: list[str] = field(default_factory=list)
+
+
+def _refusal_draft(prep: _Prepared) -> backends_mod.Draft:
+    return backends_mod.Draft(_refusal(prep.hits, prep.assessment), [], True)

@@ -1,7 +1,7 @@
 """The offline default: an answer composed of the report's own sentences, each with its citation marker."""
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Iterator, Sequence
 
 from ..contract import Citation
 from ..relevance import Assessment, Sentence, select
@@ -13,11 +13,12 @@ TRAILING = "。；;，,、！!？?：: "
 
 class ExtractiveBackend:
     name = "extractive"
+    grounded = True
 
     def __init__(self, max_sentences: int = 4):
         self.max_sentences = max_sentences
 
-    def answer(self, query: Query, hits: list[Hit], assessment: Assessment) -> Draft:
+    def answer(self, query: Query, hits: list[Hit], assessment: Assessment, history: Sequence[dict] = ()) -> Draft:
         groups = _merge(select(assessment.sentences, self.max_sentences))
         citations, parts = [], []
         for n, (first, last) in enumerate(groups, 1):
@@ -28,7 +29,8 @@ class ExtractiveBackend:
             parts.append(quote.rstrip(TRAILING) + f"[{n}]")
         return Draft("；".join(parts) + "。" if parts else "", citations, refused=not parts)
 
-    def stream(self, query: Query, hits: list[Hit], assessment: Assessment) -> Iterator[str | Draft]:
+    def stream(self, query: Query, hits: list[Hit], assessment: Assessment,
+               history: Sequence[dict] = ()) -> Iterator[str | Draft]:
         draft = self.answer(query, hits, assessment)
         pieces = draft.text.split("；")
         for i, piece in enumerate(pieces):
