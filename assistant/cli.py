@@ -79,14 +79,78 @@ def cmd_ask(args: argparse.Namespace) -> int:
     assistant = _assistant(args)
     history = _history(args.history)
     if args.stream and not args.json:
-        for piece in assistant.stream(args.question, history, args.top_k):
-            if isinstance(piece, str):
-                print(piece, end="", flush=True)
-            else:
-                print("\n\n" + piece.sources_text() if piece.citations else "")
+        _print_stream(assistant, args.question, history, args.top_k)
         return 0
     _print_answer(assistant.ask(args.question, history, args.top_k), args.json)
     return 0
+
+
+def _print_stream(assistant, question: str, history: Any, top_k: int | None = None):
+    """Print the answer's tokens as they come, then what verification made of them; returns the Answer."""
+    shown = []
+    for piece in assistant.stream(question, history, top_k):
+        if isinstance(piece, str):
+            shown.append(piece)
+            print(piece, end="", flush=True)
+            continue
+        ans = piece
+        if ans.answer != "".join(shown):
+            # markers renumbered, or the model failed and the extractive answer replaces what was shown
+            label = "摘录回答" if ans.backend != assistant.backend.name else "核实后的回答"
+            print(("\n" if shown else "") + "".join(f"\n（{n}）" for n in ans.notices) + f"\n{label}：\n{ans.answer}",
+                  end="")
+        if ans.unsupported_sentences:
+            print("\n\n以下句子在引用的段落中找不到依据：\n" + "\n".join(f"· {s}" for s in ans.unsupported_sentences),
+                  end="")
+        print("\n\n" + ans.sources_text() if ans.citations else "", flush=True)
+        return ans
+    return None
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    """An interactive terminal chat: follow-ups are read in the conversation; /new forgets it, /exit leaves."""
+    assistant = _assistant(args)
+    history: list[dict] = []
+    print(f"问答助手（{assistant.backend.name}）。输入问题后回车；/new 开始新对话，/exit 或 Ctrl-D 退出。", file=sys.stderr)
+    while True:
+        try:
+            question = input("\n你：").strip()
+        except EOFError:
+            print(file=sys.stderr)
+            return 0
+        if question in ("/exit", "/quit", "exit", "quit"):
+            return 0
+        if question == "/new":
+            history = []
+            print("（已开始新的对话）", file=sys.stderr)
+            continue
+        if not question:
+            continue
+        print("助手：", end="", flush=True)
+        try:
+            ans = _print_stream(assistant, question, history, args.top_k)
+        except AssistantError as e:  # a bad question must not end the conversation
+            print(f"错误：{e}", file=sys.stderr)
+            continue
+        if ans is not None:
+            history += [{"role": "user", "content": question}, {"role": "assistant", "content": ans.answer}]
+
+
+def cmd_config(args: argparse.Namespace) -> int:
+    from .config import describe
+
+    config = _config(args)
+    rows = describe(config, os.environ)
+    width = max(len(name) for name, _, _ in rows)
+    for name, value, origin in rows:
+        print(f"{name:<{width}} = {value}  # {origin}")
+    return 0
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from .doctor import run
+
+    return 0 if run(_config(args)) else 1
 
 
 def _ask_batch(args: argparse.Namespace) -> int:
@@ -166,12 +230,19 @@ def parser() -> argparse.ArgumentParser:
     ev.add_argument("--json", action="store_true", help="print the scores as JSON")
     ev.set_defaults(func=cmd_eval)
 
+    chat = sub.add_parser("chat", help="interactive terminal chat (answers stream as they are written)")
+    chat.set_defaults(func=cmd_chat)
+    cfg = sub.add_parser("config", help="print the effective settings and where each came from (keys masked)")
+    cfg.set_defaults(func=cmd_config)
+    doc = sub.add_parser("doctor", help="check the index, the embedder and each configured backend")
+    doc.set_defaults(func=cmd_doctor)
+
     srv = sub.add_parser("serve", help="serve the web chat (and its APIs)")
     srv.add_argument("--host", default="127.0.0.1")
     srv.add_argument("--port", type=int, default=7860)
     srv.set_defaults(func=cmd_serve)
 
-    for sp in (ing, ask, ev, srv):
+    for sp in (ing, ask, ev, srv, chat, cfg, doc):
         _settings_flags(sp)
     return p
 

