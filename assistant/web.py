@@ -149,8 +149,10 @@ def build_ui(assistant, config: Config) -> gr.Blocks:
                                 f'个段落 · 在“原文”中查看全文</div>', js_on_load=None)
             with gr.Tab("原文", id="fulltext", elem_id="ra-tab-fulltext"):
                 with gr.Row():
-                    jump = gr.Number(label="跳到第几段", precision=0, minimum=1, scale=1, elem_id="ra-jump")
+                    jump = gr.Number(1, label="跳到第几段", precision=0, minimum=1, scale=1, min_width=160,
+                                     elem_id="ra-jump")
                     go = gr.Button("前往", scale=0, min_width=80, elem_id="ra-go")
+                    gr.HTML("", js_on_load=None, scale=5)
                 fulltext = gr.HTML(chat.fulltext(), js_on_load=None, elem_id="ra-fulltext")
 
         ask = dict(fn=chat.respond, inputs=[box, chatbot, turns, top_k, backend],

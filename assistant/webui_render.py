@@ -17,6 +17,7 @@ from .contract import Answer, Citation, Passage
 # One marker may name several citations: [1] [1,2] [1、3] [1，2].
 MARKER = re.compile(r"\[(\d{1,3}(?:\s*[,，、]\s*\d{1,3})*)\]")
 SHOWN_QUESTION_CHARS = 300
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # shown as boxes; whitespace ones are folded
 
 
 def esc(text: Any) -> str:
@@ -129,7 +130,7 @@ def error_html(message: str) -> str:
 
 def question_html(question: Any) -> str:
     """The person's message as shown in the chat: escaped, whitespace folded, a very long one shortened."""
-    text = re.sub(r"\s+", " ", str(question or "")).strip()
+    text = re.sub(r"\s+", " ", CONTROL.sub("", str(question or ""))).strip()
     if len(text) > SHOWN_QUESTION_CHARS:
         text = text[:SHOWN_QUESTION_CHARS] + f"…（共 {len(str(question))} 字）"
     return f'<div class="ra-question">{esc(text) or "（空）"}</div>'

@@ -83,6 +83,8 @@ def test_streaming_error_and_question_are_escaped():
     long = question_html("问" * 100_000)
     assert len(long) < 500 and "共 100000 字" in long
     assert raw_tags(question_html(EVIL)) == []
+    assert question_html("\x01甲\x7f\n乙") == '<div class="ra-question">甲 乙</div>'
+    assert "（空）" in question_html("\x01\x02")
 
 
 def test_fulltext_numbers_paragraphs_shows_headings_and_highlights_cited():
