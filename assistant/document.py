@@ -23,6 +23,7 @@ class Paragraph:
     text: str
     start: int  # offsets into the document's cleaned text
     end: int
+    page: int | None = None  # PDF page the paragraph starts on (citations say 第N页 第M段)
 
     def sentences(self) -> list[tuple[int, int]]:
         return split_sentences(self.text)
@@ -37,6 +38,8 @@ class Document:
     summary: str | None
     text: str  # the cleaned text: title, headings and paragraphs separated by blank lines
     paragraphs: list[Paragraph] = field(default_factory=list)
+    date: str | None = None  # YYYY-MM-DD, when the format says
+    format: str = ""  # "utf-8"/"gb18030" for text, else "html", "docx", "pdf"
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -64,7 +67,13 @@ def paragraph_id(source: str, number: int, text: str) -> str:
 
 
 def build_document(raw: RawFile) -> Document:
-    cleaned = clean(raw.text)
+    if raw.blocks is not None:  # a structured format already told headings from paragraphs (formats.py)
+        title, byline, summary = raw.title, [], None
+        blocks = [(kind, text, page) for kind, text, page in raw.blocks]
+    else:
+        cleaned = clean(raw.text)
+        title, byline, summary = cleaned.title, cleaned.byline, cleaned.summary
+        blocks = [(kind, text, None) for kind, text in cleaned.blocks]
     parts: list[str] = []
     pos = 0
 
@@ -77,17 +86,17 @@ def build_document(raw: RawFile) -> Document:
         pos += len(s)
         return start, pos
 
-    if cleaned.title:
-        put(cleaned.title)
-    doc = Document(raw.name, raw.sha256, cleaned.title, cleaned.byline, cleaned.summary, "")
+    if title:
+        put(title)
+    doc = Document(raw.name, raw.sha256, title, byline, summary, "", date=raw.date, format=raw.encoding)
     section = None
-    for kind, text in cleaned.blocks:
+    for kind, text, page in blocks:
         start, end = put(text)
         if kind == "heading":
             section = text
             continue
         n = len(doc.paragraphs) + 1
-        doc.paragraphs.append(Paragraph(paragraph_id(raw.name, n, text), raw.name, n, section, text, start, end))
+        doc.paragraphs.append(Paragraph(paragraph_id(raw.name, n, text), raw.name, n, section, text, start, end, page))
     doc.text = "\n\n".join(parts)
     return doc
 

@@ -1,13 +1,16 @@
-"""Finding report files and decoding them (UTF-8, or GB18030/GBK as Chinese Windows tools write them)."""
+"""Finding report files and reading them: text (UTF-8, or GB18030/GBK as Chinese Windows tools write it), HTML,
+.docx and text PDFs (see formats.py)."""
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .errors import ReadError
 
-SUFFIXES = (".txt", ".md")
+SUFFIXES = (".txt", ".md", ".html", ".htm", ".docx", ".pdf")
+TEXT_SUFFIXES = (".txt", ".md")
 MAX_BYTES = 50 * 1024 * 1024  # a report larger than this is almost certainly not a report
 
 
@@ -16,8 +19,11 @@ class RawFile:
     path: Path
     name: str  # how citations name the source: the file name
     text: str
-    encoding: str
+    encoding: str  # "utf-8", "gb18030", or the format ("html", "docx", "pdf")
     sha256: str
+    title: str | None = None  # what a structured format says about itself
+    date: str | None = None  # YYYY-MM-DD
+    blocks: tuple[Any, ...] | None = None  # ("heading" | "paragraph", text, page); None: clean `text` by rules
 
 
 def _common_chinese(ch: str) -> bool:
@@ -56,8 +62,27 @@ def read_file(path: Path) -> RawFile:
         data = path.read_bytes()
     except OSError as e:
         raise ReadError(f"{path}: cannot be read ({e.strerror or e})") from None
+    digest = hashlib.sha256(data).hexdigest()
+    suffix = path.suffix.lower()
+    if suffix in (".html", ".htm", ".docx", ".pdf"):
+        from . import formats
+
+        try:
+            if suffix in (".html", ".htm"):
+                parsed = formats.read_html(data, path.name)
+            elif suffix == ".docx":
+                parsed = formats.read_docx(path, path.name)
+            else:
+                parsed = formats.read_pdf(path, path.name)
+        except ReadError:
+            raise
+        except Exception as e:  # a parser choking on a malformed file must not stop the batch
+            raise ReadError(f"{path.name}: cannot be read as {suffix[1:]} ({type(e).__name__}: {e})") from None
+        text = "\n\n".join(t for _, t, _ in parsed.blocks)
+        return RawFile(path, path.name, text, "html" if suffix == ".htm" else suffix[1:],
+                       digest, parsed.title, parsed.date, tuple(parsed.blocks))
     text, encoding = decode(data, path.name)
-    return RawFile(path, path.name, text, encoding, hashlib.sha256(data).hexdigest())
+    return RawFile(path, path.name, text, encoding, digest)
 
 
 def find_files(paths: list[Path]) -> list[Path]:

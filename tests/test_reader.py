@@ -33,7 +33,7 @@ def test_binary_and_undecodable_files_are_named_in_the_error(tmp_path):
 def test_find_files_skips_other_suffixes_and_hidden(tmp_path):
     (tmp_path / "a.txt").write_text("x")
     (tmp_path / "b.md").write_text("x")
-    (tmp_path / "c.pdf").write_text("x")
+    (tmp_path / "c.png").write_text("x")  # .pdf, .html and .docx are reports now (formats.py)
     (tmp_path / ".hidden").mkdir()
     (tmp_path / ".hidden" / "d.txt").write_text("x")
     assert [p.name for p in find_files([tmp_path])] == ["a.txt", "b.md"]
