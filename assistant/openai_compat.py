@@ -4,6 +4,7 @@ final stream chunk) and a "来源：" list at the end of the text for front ends
 from __future__ import annotations
 
 import json
+import logging
 import time
 import uuid
 from typing import TYPE_CHECKING, Annotated, Any, Iterator
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
     from .api import Service
 
 MODEL_ID = "report-assistant"
+log = logging.getLogger(__name__)
 
 
 class ContentPart(BaseModel):
@@ -104,6 +106,7 @@ def sse(pieces: Iterator[str | Answer], first: str | Answer, completion_id: str,
                 yield _chunk(completion_id, created, {"content": piece})
             piece = next(pieces)
     except Exception as e:  # the status line is long gone: report in the stream, as OpenAI does
+        log.exception("streamed answer failed")
         yield f"data: {json.dumps(error_body(f'answer failed: {e}', 'server_error'), ensure_ascii=False)}\n\n"
     yield "data: [DONE]\n\n"
 

@@ -5,6 +5,7 @@ import socket
 import threading
 import time
 
+import pytest
 import uvicorn
 
 
@@ -56,3 +57,9 @@ def web_server(assistant, config, request) -> LiveServer:
     from assistant.server import create_app
 
     return shared("web", lambda: create_app(assistant, config), request)
+
+
+@pytest.fixture(scope="module")
+def server(assistant, report_config, request) -> LiveServer:
+    """Fixture: the shared web server (import it into a test module to use it)."""
+    return web_server(assistant, report_config, request)

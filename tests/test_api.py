@@ -10,16 +10,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from live_server import LiveServer, web_server
+from live_server import LiveServer, server  # noqa: F401  (fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "docs" / "http-examples.sh"
 QUESTION = "巡视组从哪天开始进驻？"
-
-
-@pytest.fixture(scope="module")
-def server(assistant, report_config, request):
-    return web_server(assistant, report_config, request)
 
 
 @pytest.fixture(scope="module")
@@ -224,3 +219,20 @@ def test_gradio_client_can_call_the_chat(server):
         client.close()
     text = json.dumps(result, ensure_ascii=False)
     assert "2018年10月17日" in text and "第2段" in text
+
+
+def test_concurrent_asks_get_their_own_answers(server, assistant, dev_items):
+    """Eight clients at once (the blocking ask runs in the threadpool): every reply matches a lone ask()."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    questions = [item["question"] for item in dev_items[:16]]
+    expected = {q: [c.quote for c in assistant.ask(q).citations] for q in questions}
+
+    def one(q):
+        with httpx.Client(base_url=server.url, timeout=120) as c:
+            body = c.post("/api/ask", json={"question": q, "id": q}).json()
+            return body["id"], [c["quote"] for c in body["citations"]]
+
+    with ThreadPoolExecutor(8) as pool:
+        for q, quotes in pool.map(one, questions):
+            assert quotes == expected[q], q

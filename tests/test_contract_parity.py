@@ -9,18 +9,13 @@ import sys
 import httpx
 import pytest
 
-from live_server import web_server
+from live_server import server  # noqa: F401  (fixture)
 
 QUESTIONS = ["巡视组从哪天开始进驻？", "这次专项巡视一共派出了多少个巡视组？"]
 
 
 def key(citations: list[dict]) -> list[tuple]:
     return [(c["n"], c["source"], c["paragraph"], c["quote"]) for c in citations]
-
-
-@pytest.fixture(scope="module")
-def server(assistant, report_config, request):
-    return web_server(assistant, report_config, request)
 
 
 @pytest.mark.parametrize("question", QUESTIONS)

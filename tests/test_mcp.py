@@ -7,14 +7,9 @@ import pytest
 from mcp import ClientSession
 from mcp.client.streamable_http import streamable_http_client
 
-from live_server import LiveServer, web_server
+from live_server import LiveServer, server  # noqa: F401  (fixture)
 
 QUESTION = "巡视组从哪天开始进驻？"
-
-
-@pytest.fixture(scope="module")
-def server(assistant, report_config, request):
-    return web_server(assistant, report_config, request)
 
 
 def session_run(url: str, work, headers: dict | None = None):

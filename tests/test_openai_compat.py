@@ -4,15 +4,10 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from live_server import web_server
+from live_server import server  # noqa: F401  (fixture)
 
 openai = pytest.importorskip("openai")
 QUESTION = "巡视组从哪天开始进驻？"
-
-
-@pytest.fixture(scope="module")
-def server(assistant, report_config, request):
-    return web_server(assistant, report_config, request)
 
 
 @pytest.fixture(scope="module")
