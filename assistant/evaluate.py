@@ -67,7 +67,7 @@ class Scores:
             ("verified citations", f"{self.verified}/{self.quotes}" + (f" ({self.verified / self.quotes:.3f})"
                                                                          if self.quotes else "")),
             ("unsupported sentences", str(self.unsupported)),
-            (f"answers not from {self.backend or 'the backend'} (fallback)", f"{self.fallbacks}/{len(self.ms)}"),
+            ("fallbacks (extractive answered instead)", f"{self.fallbacks}/{len(self.ms)}"),
             ("unanswerable refused", f"{self.refused_unanswerable}/{u}"),
             ("false refusals", f"{self.false_refusals}/{self.answerable}"),
             ("web furniture retrieved or cited", str(self.furniture)),
