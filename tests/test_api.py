@@ -5,6 +5,7 @@ import json
 import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import httpx
@@ -198,11 +199,48 @@ def test_right_key_is_accepted(keyed):
     assert httpx.get(keyed.url + "/docs").status_code == 200  # the docs say nothing secret
 
 
-def test_serve_warns_when_public_without_a_key(report_config, capsys):
-    from assistant.api import LOOPBACK, api_key
+def serve_until(report_config, environ: dict, marker: str, stream: str) -> tuple[str, str]:
+    """Run `assistant serve --host 0.0.0.0` until MARKER shows on STREAM, then stop it: (stdout, stderr)."""
+    import socket
+    import threading
 
-    assert api_key(report_config, {}) is None and "0.0.0.0" not in LOOPBACK
-    assert api_key(report_config, {"ASSISTANT_API_KEY": "k"}) == "k"
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    cmd = [sys.executable, "-m", "assistant", "serve", "--host", "0.0.0.0", "--port", str(port),
+           "--data-dir", report_config.data_dir, "--index-dir", report_config.index_dir]
+    env = {k: v for k, v in os.environ.items() if k != "ASSISTANT_API_KEY"} | environ
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    seen = {"stdout": [], "stderr": []}
+    found = threading.Event()
+
+    def read(name):
+        for line in getattr(proc, name):
+            seen[name].append(line)
+            if name == stream and marker in line:
+                found.set()
+
+    readers = [threading.Thread(target=read, args=(n,), daemon=True) for n in seen]
+    for t in readers:
+        t.start()
+    try:
+        assert found.wait(120), f"no {marker!r} from assistant serve: {''.join(seen['stderr'])[-2000:]}"
+    finally:
+        proc.terminate()
+        proc.wait(20)
+        for t in readers:
+            t.join(5)
+    return "".join(seen["stdout"]), "".join(seen["stderr"])
+
+
+def test_serve_on_a_public_address_warns_without_a_key(report_config):
+    out, err = serve_until(report_config, {}, "ASSISTANT_API_KEY", "stderr")
+    assert "警告" in err and "0.0.0.0" in err
+
+
+def test_serve_with_a_key_neither_warns_nor_echoes_it(report_config):
+    out, err = serve_until(report_config, {"ASSISTANT_API_KEY": "never-print-me"}, "已启动", "stdout")
+    assert "警告" not in err and "never-print-me" not in out + err
 
 
 def test_gradio_client_can_call_the_chat(server):
