@@ -1,8 +1,15 @@
 """Question answering over Chinese reports, with every answer citing the paragraphs it quotes.
 
 >>> from assistant import Assistant
->>> answer = Assistant.from_config().ask("巡视组从哪天开始进驻？")
->>> print(answer.format())
+>>> assistant = Assistant.from_config()            # settings from assistant.toml / ASSISTANT_* / defaults
+>>> answer = assistant.ask("巡视组从哪天开始进驻？")
+>>> print(answer.format())                          # the text, then each [n] with its verbatim quote
+>>> answer.citations[0].paragraph, answer.to_dict()["citations"][0]["quote"]
+>>> for piece in assistant.stream("那交通方面呢？", history=[{"role": "user", "content": "巡视发现了哪些问题？"}]):
+...     print(piece if isinstance(piece, str) else "\n" + piece.sources_text())
+
+``Answer.to_dict()`` is the JSON contract that ``assistant ask --json``, ``POST /api/ask`` and (as ``citations``)
+``POST /v1/chat/completions`` return. Every error a person may see is an ``AssistantError``.
 """
 from __future__ import annotations
 
