@@ -6,7 +6,7 @@
 >>> print(answer.format())                          # the text, then each [n] with its verbatim quote
 >>> answer.citations[0].paragraph, answer.to_dict()["citations"][0]["quote"]
 >>> for piece in assistant.stream("那交通方面呢？", history=[{"role": "user", "content": "巡视发现了哪些问题？"}]):
-...     print(piece if isinstance(piece, str) else "\n" + piece.sources_text())
+...     print(piece if isinstance(piece, str) else "\\n" + piece.sources_text())
 
 ``Answer.to_dict()`` is the JSON contract that ``assistant ask --json``, ``POST /api/ask`` and (as ``citations``)
 ``POST /v1/chat/completions`` return. Every error a person may see is an ``AssistantError``.
