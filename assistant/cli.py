@@ -33,25 +33,38 @@ def _assistant(args: argparse.Namespace):
     return Assistant.from_config(_config(args))
 
 
-def _progress(done: int, total: int) -> None:
-    width = 30
-    filled = width * done // max(1, total)
-    end = "\n" if done >= total else ""
-    print(f"\r嵌入 [{'#' * filled}{'.' * (width - filled)}] {done}/{total}", end=end, file=sys.stderr, flush=True)
-
-
 def cmd_ingest(args: argparse.Namespace) -> int:
     from .embedder import Embedder
-    from .ingest import build_index
+    from .ingest import update_index
+    from .progress import ProgressBar
+    from .store import location
     from .tokens import get_tokenizer
 
     config = _config(args)
     paths = [Path(p) for p in args.paths] or [Path(config.data_dir)]
-    report = build_index(paths, Path(config.index_dir), Embedder(config.embed_threads),
-                         get_tokenizer(tuple(config.user_dicts())), progress=None if args.quiet else _progress)
+    report = update_index(paths, location(config), Embedder(config.embed_threads),
+                          get_tokenizer(tuple(config.user_dicts())), rebuild=args.rebuild,
+                          progress=None if args.quiet else ProgressBar())
     for msg in report.skipped:
         print(f"跳过：{msg}", file=sys.stderr)
     print(report.summary())
+    return 0
+
+
+def cmd_sources(args: argparse.Namespace) -> int:
+    from .store import Store, location
+
+    store = Store.open(location(_config(args)))
+    rows = sorted((r.metadata for r in store.documents()), key=lambda m: m["source"])
+    if args.json:
+        print(json.dumps([{k: m.get(k) for k in ("source", "title", "date", "format", "paragraphs", "sha", "indexed")}
+                          for m in rows], ensure_ascii=False, indent=2))
+        return 0
+    for m in rows:
+        print(f"{m['source']}\t{m.get('title') or '-'}\t{m.get('paragraphs')} 段\t{m['sha'][:12]}\t"
+              f"{m.get('indexed') or '-'}")
+    print(f"共 {len(rows)} 个文件、{sum(int(m.get('paragraphs') or 0) for m in rows)} 个段落（{store.location}）",
+          file=sys.stderr)
     return 0
 
 
@@ -211,10 +224,15 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="assistant", description="问答助手：用报告原文回答问题，并逐句注明出处。")
     sub = p.add_subparsers(dest="command", required=True)
 
-    ing = sub.add_parser("ingest", help="build the index from report files (default: data_dir)")
-    ing.add_argument("paths", nargs="*", help="files or folders of .txt/.md reports")
+    ing = sub.add_parser("ingest", help="index report files, re-embedding only what changed (default: data_dir)")
+    ing.add_argument("paths", nargs="*", help="files or folders of reports (.txt .md .html .docx .pdf)")
     ing.add_argument("--quiet", action="store_true", help="no progress bar")
+    ing.add_argument("--rebuild", action="store_true", help="start clean: re-read and re-embed every file")
     ing.set_defaults(func=cmd_ingest)
+
+    srcs = sub.add_parser("sources", help="list the indexed reports: file, title, paragraphs, sha256, when")
+    srcs.add_argument("--json", action="store_true", help="print them as JSON")
+    srcs.set_defaults(func=cmd_sources)
 
     ask = sub.add_parser("ask", help="answer a question with citations")
     ask.add_argument("question", nargs="?", help="the question, in Chinese")
@@ -242,7 +260,7 @@ def parser() -> argparse.ArgumentParser:
     srv.add_argument("--port", type=int, default=7860)
     srv.set_defaults(func=cmd_serve)
 
-    for sp in (ing, ask, ev, srv, chat, cfg, doc):
+    for sp in (ing, ask, ev, srv, chat, cfg, doc, srcs):
         _settings_flags(sp)
     return p
 

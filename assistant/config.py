@@ -25,8 +25,13 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("data_dir", str, "data", "Folder (or file) of reports to index; .txt and .md, UTF-8 or GB18030/GBK."),
+    Setting("data_dir", str, "data",
+            "Folder (or file) of reports to index: .txt/.md (UTF-8, GB18030/GBK), .html, .docx, .pdf."),
     Setting("index_dir", str, "index", "Where the persisted Chroma index is written."),
+    Setting("chroma_url", str, "",
+            "A Chroma server (e.g. http://127.0.0.1:8000) holding the index instead of index_dir; empty: embedded."),
+    Setting("chroma_collection", str, "assistant", "Prefix of this index's collection names on the Chroma server."),
+    Setting("chroma_timeout", float, 30.0, "Seconds to wait for the Chroma server before reporting it unreachable."),
     Setting("top_k", int, 5, "How many paragraphs retrieval returns (and the answer may cite from)."),
     Setting("backend", str, "extractive", "Answer backend; 'extractive' is the offline default."),
     Setting("user_dict", str, "", "Extra jieba user dictionary file(s), separated by ':' (one term per line)."),

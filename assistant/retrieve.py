@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -65,41 +64,54 @@ def contextualize(question: str, history: Sequence[dict] | None, tokenizer: Toke
 
 class Retriever:
     def __init__(self, store: Store, embedder: Embedder, tokenizer: Tokenizer):
-        import bm25s
+        from . import bm25_store
 
         self.store, self.embedder, self.tokenizer = store, embedder, tokenizer
-        records = store.chunks()
+        # The BM25 table persisted with the index; rebuilt from the stored tokens only when it is missing or stale.
+        where = getattr(getattr(store, "location", None), "bm25_dir", None)
+        generation = getattr(store, "generation", "")
+        loaded = bm25_store.load(where, generation) if where is not None and generation else None
+        if loaded:
+            self._bm25, table = loaded
+        else:
+            table, tokenized = bm25_store.rows(store.chunks())
+            self._bm25 = bm25_store.index(tokenized, BM25_B)
+            if where is not None and generation:
+                try:
+                    bm25_store.save(where, generation, table, self._bm25)
+                except OSError:
+                    pass  # a read-only index: the next start indexes again, nothing else changes
         self.paragraphs: list[Paragraph] = []
         self._para_index: dict[str, int] = {}
         self._chunk_para: list[int] = []
         self._chunk_row: dict[str, int] = {}
-        tokenized = []
-        for r in sorted(records, key=lambda r: (r.metadata["source"], r.metadata["paragraph"], r.metadata["cstart"])):
-            m = r.metadata
+        for m in table:
             if m["pid"] not in self._para_index:
                 self._para_index[m["pid"]] = len(self.paragraphs)
                 self.paragraphs.append(Paragraph(m["pid"], m["source"], m["paragraph"], m["section"] or None,
-                                                 m["text"], m["pstart"], m["pend"]))
-            self._chunk_row[r.id] = len(self._chunk_para)
+                                                 m["text"], m["pstart"], m["pend"], m.get("page")))
+            self._chunk_row[m["id"]] = len(self._chunk_para)
             self._chunk_para.append(self._para_index[m["pid"]])
-            tokenized.append(m["tokens"].split() or ["\x00"])
         self._chunk_para_arr = np.array(self._chunk_para, dtype=np.int64)
         self._by_number = {(p.source, p.number): p for p in self.paragraphs}
+        # (example paragraph, paragraph it illustrates) index pairs
+        self._examples = [(i, i - 1) for i, p in enumerate(self.paragraphs)
+                          if i and EXAMPLES.match(p.text) and self.paragraphs[i - 1].source == p.source]
+        self._df = bm25_store.doc_freq(self._bm25)
+        self._n = max(1, len(table))
         # sections: one id per (source, heading); heading words -> sections whose heading has them
         section_ids: dict[tuple[str, str | None], int] = {}
         self._section_of = np.array([section_ids.setdefault((p.source, p.section), len(section_ids))
                                      for p in self.paragraphs], dtype=np.int64)
+        self._n_sections = len(section_ids)
         self._heading_index: dict[str, set[int]] = {}
         for (_, heading), sid in section_ids.items():
             for t in tokenizer.search_tokens(heading or ""):
                 self._heading_index.setdefault(t, set()).add(sid)
-        # (example paragraph, paragraph it illustrates) index pairs
-        self._examples = [(i, i - 1) for i, p in enumerate(self.paragraphs)
-                          if i and EXAMPLES.match(p.text) and self.paragraphs[i - 1].source == p.source]
-        self._bm25 = bm25s.BM25(b=BM25_B)
-        self._bm25.index(tokenized, show_progress=False)
-        self._df = Counter(t for toks in tokenized for t in set(toks))
-        self._n = max(1, len(tokenized))
+        # per-paragraph source codes, so that restricting a search to some sources stays in numpy
+        self.sources = sorted({p.source for p in self.paragraphs})
+        codes = {s: i for i, s in enumerate(self.sources)}
+        self._source_code = np.array([codes[p.source] for p in self.paragraphs], dtype=np.int64)
 
     def idf(self, token: str) -> float:
         """Inverse document frequency over chunks (a word never seen counts as seen once)."""
@@ -112,7 +124,8 @@ class Retriever:
         """The paragraph that P gives examples of ("比如,…" follows the claim it illustrates)."""
         return self._by_number.get((p.source, p.number - 1)) if EXAMPLES.match(p.text) else None
 
-    def _scores(self, text: str, pool: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _scores(self, text: str, pool: int, sources: Sequence[str] | None = None
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per-paragraph (fused, bm25, dense) scores for one query text."""
         n = len(self.paragraphs)
         bm25 = np.zeros(n)
@@ -120,7 +133,9 @@ class Retriever:
         if tokens:
             np.maximum.at(bm25, self._chunk_para_arr, self._bm25.get_scores(tokens))
         dense = np.full(n, np.nan)
-        for chunk_id, sim in self.store.query(self.embedder.query(text), pool):
+        found = self.store.query(self.embedder.query(text), pool, sources) if sources else \
+            self.store.query(self.embedder.query(text), pool)
+        for chunk_id, sim in found:
             row = self._chunk_row.get(chunk_id)
             if row is not None:
                 i = self._chunk_para[row]
@@ -149,19 +164,40 @@ class Retriever:
         for t, w in weights.items():
             for sid in self._heading_index.get(t, ()):
                 per_section[sid] = per_section.get(sid, 0.0) + w / total
-        for sid, share in per_section.items():
-            out[self._section_of == sid] = share
+        if per_section:  # one gather instead of a pass over all paragraphs per matching section
+            share = np.zeros(self._n_sections)
+            share[list(per_section)] = list(per_section.values())
+            out = share[self._section_of]
         return out
 
-    def search(self, query: Query, top_k: int = 5) -> list[Hit]:
+    def search(self, query: Query, top_k: int = 5, sources: Sequence[str] | None = None) -> list[Hit]:
+        """The TOP_K best paragraphs; SOURCES (file names, as citations name them) restricts the search."""
         if not self.paragraphs:
             return []
+        allowed = None
+        if sources:
+            allowed = np.isin(self._source_code, [i for i, s in enumerate(self.sources) if s in set(sources)])
+            if not allowed.any():
+                return []
         pool = min(len(self.paragraphs) * 2, max(50, top_k * 10))
-        fused, bm25, dense = self._scores(query.text, pool)
+        fused, bm25, dense = self._scores(query.text, pool, sources)
         if query.context:
-            ctx, _, _ = self._scores(query.context, pool)
+            ctx, _, _ = self._scores(query.context, pool, sources)
             fused = fused + CONTEXT_WEIGHT * ctx
-            anchor = self._section_of[int(np.argmax(ctx))]
-            fused = fused + SECTION_BONUS[query.kind] * (self._section_of == anchor)
-        order = np.argsort(-fused, kind="stable")[:top_k]
+            anchor = int(np.argmax(ctx if allowed is None else np.where(allowed, ctx, -np.inf)))
+            fused = fused + SECTION_BONUS[query.kind] * (self._section_of == self._section_of[anchor])
+        if allowed is not None:
+            fused = np.where(allowed, fused, -np.inf)
+        order = _top(fused, min(top_k, int(allowed.sum()) if allowed is not None else top_k))
         return [Hit(self.paragraphs[i], float(fused[i]), float(bm25[i]), float(dense[i])) for i in order]
+
+
+def _top(scores: np.ndarray, k: int) -> np.ndarray:
+    """The same K indices, in the same order, as ``np.argsort(-scores, kind="stable")[:k]``, without sorting all."""
+    if k <= 0:
+        return np.zeros(0, dtype=np.int64)
+    if k >= len(scores):
+        return np.argsort(-scores, kind="stable")
+    kth = np.partition(scores, len(scores) - k)[len(scores) - k]
+    cand = np.flatnonzero(scores >= kth)  # ties at the k-th score are all kept, then ordered by index
+    return cand[np.argsort(-scores[cand], kind="stable")][:k]

@@ -1,20 +1,30 @@
-"""The one module that talks to Chroma.
+"""The one module that talks to Chroma, embedded (a directory) or a Chroma server (``chroma_url``).
 
-An index is a directory holding a Chroma database with two collections: ``paragraphs`` (one record per embedded
-chunk, with its paragraph's metadata) and ``documents`` (one record per source: cleaned text, title, byline).
-What built the index (embedder, dimension, chunking version, source hashes) is the ``paragraphs`` collection's
-metadata. A build writes a new directory beside the old one and swaps it in, so a failed or killed build leaves
-the previous index answering.
+An index is two collections: ``paragraphs`` (one record per embedded chunk, with its paragraph's metadata) and
+``documents`` (one record per source: cleaned text, title, date). What built the index (embedder, dimension,
+chunking version, tokenizer, and each source's sha256) is the manifest in the ``paragraphs`` collection's
+metadata. Records carry their file's sha256, and readers see only records whose (source, sha256) the manifest
+names, so switching the manifest is the one atomic step that publishes a change.
+
+Writing never touches what readers use until it is complete:
+- embedded: a full build writes a new directory; an update writes a copy of the directory. Either is swapped in
+  by renaming, so a killed ingest leaves the previous directory as it was.
+- server: a full build writes new collections (``PREFIX-GEN-paragraphs``) and then moves the pointer collection
+  (``PREFIX-current``) to them. An update adds the new records first, then switches the manifest, then deletes
+  the records it replaced; a killed update leaves unpublished records that the next update deletes or reuses.
 """
 from __future__ import annotations
 
 import json
 import os
+import secrets
 import shutil
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterator
+from urllib.parse import urlparse
 
 import numpy as np
 
@@ -22,6 +32,7 @@ from .errors import IndexStoreError
 
 MARKER = ".assistant-index"  # written into every index directory we own; we never delete a folder without it
 CHUNKS, DOCUMENTS = "paragraphs", "documents"
+STORE_VERSION = 2  # records carry "sha"; ids are "<sha12>:<chunk id>"
 
 
 @dataclass
@@ -31,12 +42,68 @@ class Record:
     metadata: dict[str, Any]
 
 
-def _client(path: Path):
+@dataclass(frozen=True)
+class Location:
+    """Where an index lives. ``path`` is the directory (embedded) or, in server mode, where the lock and the
+    BM25 cache are kept; ``url`` selects server mode; ``prefix`` names the server's collections."""
+    path: Path
+    url: str = ""
+    prefix: str = "assistant"
+    timeout: float = 30.0
+
+    def __str__(self) -> str:
+        return f"{self.url} ({self.prefix})" if self.url else str(self.path)
+
+    @property
+    def bm25_dir(self) -> Path:
+        return self.path / "bm25" if not self.url else self.path / f"bm25-{self.prefix}"
+
+
+def location(config) -> Location:
+    return Location(Path(config.index_dir), getattr(config, "chroma_url", ""),
+                    getattr(config, "chroma_collection", "assistant") or "assistant",
+                    float(getattr(config, "chroma_timeout", 30.0)))
+
+
+def _as_location(where: "Location | Path | str") -> Location:
+    return where if isinstance(where, Location) else Location(Path(where))
+
+
+def _local_client(path: Path):
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
     import chromadb
     from chromadb.config import Settings
 
     return chromadb.PersistentClient(path=str(path), settings=Settings(anonymized_telemetry=False))
+
+
+def _http_client(loc: Location):
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    import chromadb
+    import httpx
+    from chromadb.config import Settings
+
+    u = urlparse(loc.url)
+    if u.scheme not in ("http", "https") or not u.hostname:
+        raise IndexStoreError(f"chroma_url must look like http://host:8000, got {loc.url!r}")
+    try:
+        client = chromadb.HttpClient(host=u.hostname, port=u.port or (443 if u.scheme == "https" else 8000),
+                                     ssl=u.scheme == "https", settings=Settings(anonymized_telemetry=False))
+        # chromadb's HTTP session has no timeout: a server that stops answering would hang every question
+        session = getattr(getattr(client, "_server", None), "_session", None)
+        if session is not None:
+            session.timeout = httpx.Timeout(loc.timeout, connect=min(5.0, loc.timeout))
+        client.heartbeat()
+    except IndexStoreError:
+        raise
+    except Exception as e:
+        raise _server_error(loc, e) from None
+    return client
+
+
+def _server_error(loc: Location, e: Exception) -> IndexStoreError:
+    return IndexStoreError(f"the Chroma server at {loc.url} does not answer ({type(e).__name__}: {e}); "
+                           f"start it with: chroma run --path DIR --host HOST --port PORT")
 
 
 def _forget_clients() -> None:
@@ -46,84 +113,174 @@ def _forget_clients() -> None:
     SharedSystemClient.clear_system_cache()
 
 
-class Store:
-    """A read view of one built index directory."""
+def _names(loc: Location, gen: str) -> tuple[str, str]:
+    return f"{loc.prefix}-{gen}-{CHUNKS}", f"{loc.prefix}-{gen}-{DOCUMENTS}"
 
-    def __init__(self, path: Path):
-        self.path = Path(path)
-        self._client = _client(self.path)
-        try:
-            self._chunks = self._client.get_collection(CHUNKS)
-            self._docs = self._client.get_collection(DOCUMENTS)
-        except Exception as e:  # chroma raises several types for a missing collection
-            raise IndexStoreError(f"{self.path}: no built index here ({e})") from None
+
+def _pointer(client, loc: Location):
+    return client.get_or_create_collection(f"{loc.prefix}-current")
+
+
+def _open_collections(client, loc: Location):
+    if not loc.url:
+        return client.get_collection(CHUNKS), client.get_collection(DOCUMENTS)
+    gen = (_pointer(client, loc).metadata or {}).get("generation")
+    if not gen:
+        raise IndexStoreError(f"{loc}: no built index on this server")
+    a, b = _names(loc, gen)
+    return client.get_collection(a), client.get_collection(b)
+
+
+def _live(manifest: dict[str, Any], meta: dict[str, Any]) -> bool:
+    return manifest.get("sources", {}).get(meta.get("source")) == meta.get("sha")
+
+
+class Store:
+    """A read view of one built index."""
+
+    def __init__(self, loc: Location, client, chunks, docs):
+        self.location, self._client, self._chunks, self._docs = loc, client, chunks, docs
+        self.path = loc.path
         self._count = self._chunks.count()
         raw = (self._chunks.metadata or {}).get("manifest")
         self.manifest: dict[str, Any] = json.loads(raw) if raw else {}
 
     @classmethod
-    def open(cls, path: Path) -> "Store":
-        """Open an index; IndexStoreError when it is missing, unreadable or not ours."""
-        path = Path(path)
-        if not (path / MARKER).is_file():
-            raise IndexStoreError(f"{path}: no built index here")
+    def open(cls, where: "Location | Path | str") -> "Store":
+        """Open an index; IndexStoreError when it is missing, unreadable, not ours, or its server is away."""
+        loc = _as_location(where)
+        if not loc.url and not (loc.path / MARKER).is_file():
+            raise IndexStoreError(f"{loc.path}: no built index here")
+        client = _http_client(loc) if loc.url else None
         try:
-            return cls(path)
+            client = client or _local_client(loc.path)
+            return cls(loc, client, *_open_collections(client, loc))
         except IndexStoreError:
             raise
-        except Exception as e:  # a truncated or foreign sqlite file, a broken segment
-            raise IndexStoreError(f"{path}: the index cannot be read ({type(e).__name__}: {e})") from None
+        except Exception as e:  # a truncated or foreign sqlite file, a broken segment, a missing collection
+            if loc.url and _is_connection_error(e):
+                raise _server_error(loc, e) from None
+            raise IndexStoreError(f"{loc}: the index cannot be read ({type(e).__name__}: {e})") from None
+
+    def _call(self, fn, *args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except Exception as e:
+            if self.location.url:
+                raise _server_error(self.location, e) from None
+            raise IndexStoreError(f"{self.location}: the index cannot be read ({type(e).__name__}: {e})") from None
+
+    @property
+    def size(self) -> int:
+        """Chunk records stored (a killed server-mode update may have left a few unpublished ones)."""
+        return self._count
+
+    @property
+    def generation(self) -> str:
+        return str(self.manifest.get("generation", ""))
 
     def chunks(self) -> list[Record]:
-        got = self._chunks.get(include=["documents", "metadatas"])
-        return [Record(i, t, m) for i, t, m in zip(got["ids"], got["documents"], got["metadatas"])]
+        got = self._call(self._chunks.get, include=["documents", "metadatas"])
+        return [Record(i, t, m) for i, t, m in zip(got["ids"], got["documents"], got["metadatas"])
+                if _live(self.manifest, m)]
 
     def documents(self) -> list[Record]:
-        got = self._docs.get(include=["documents", "metadatas"])
-        return [Record(i, t, m) for i, t, m in zip(got["ids"], got["documents"], got["metadatas"])]
+        got = self._call(self._docs.get, include=["documents", "metadatas"])
+        return [Record(m["source"], t, m) for t, m in zip(got["documents"], got["metadatas"])
+                if _live(self.manifest, m)]
 
-    def query(self, embedding: np.ndarray, n: int) -> list[tuple[str, float]]:
-        """(chunk id, cosine similarity), best first. Embeddings are unit length, so cos = 1 - d²/2."""
+    def query(self, embedding: np.ndarray, n: int, sources: list[str] | None = None) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity), best first; only chunks of SOURCES when given. Embeddings are unit
+        length, so cos = 1 - d²/2."""
         n = min(n, self._count)
         if n <= 0:
             return []
-        res = self._chunks.query(query_embeddings=[embedding.tolist()], n_results=n, include=["distances"])
+        where = {"source": {"$in": list(sources)}} if sources else None
+        res = self._call(self._chunks.query, query_embeddings=[embedding.tolist()], n_results=n,
+                         include=["distances"], where=where)
         return [(i, 1.0 - d / 2.0) for i, d in zip(res["ids"][0], res["distances"][0])]
 
     def close(self) -> None:
         self._client = self._chunks = self._docs = None
-        _forget_clients()
+        if not self.location.url:
+            _forget_clients()
 
 
-def write_index(path: Path, manifest: dict[str, Any], chunks: Iterable[tuple[Record, np.ndarray]],
-                documents: list[Record]) -> None:
-    """Build a complete index in a new directory, then swap it in place of PATH."""
-    path = Path(path)
+def _is_connection_error(e: Exception) -> bool:
+    return type(e).__module__.startswith(("httpx", "httpcore")) or isinstance(e, (ConnectionError, TimeoutError))
+
+
+class Writer:
+    """Collections being written by one ingest. Nothing here is visible to readers until ``publish``."""
+
+    def __init__(self, loc: Location, client, chunks, docs, dim: int, manifest: dict[str, Any]):
+        self.location, self._client, self._chunks, self._docs = loc, client, chunks, docs
+        self.dim, self.manifest = dim, manifest  # the manifest readers see now (empty for a fresh build)
+        self.batch = max(1, min(client.get_max_batch_size(), 2000))
+        self.bm25_dir: Path = loc.bm25_dir
+
+    def vectors(self, source: str) -> dict[str, np.ndarray]:
+        """Embeddings already stored for SOURCE (published or left by a killed ingest), by embedded-text hash."""
+        got = self._chunks.get(where={"source": source}, include=["metadatas", "embeddings"])
+        return {m["ehash"]: np.asarray(v, dtype=np.float32)
+                for m, v in zip(got["metadatas"], got["embeddings"]) if m.get("ehash")}
+
+    def add_chunks(self, items: list[tuple[Record, np.ndarray]]) -> None:
+        for i in range(0, len(items), self.batch):
+            part = items[i:i + self.batch]
+            self._chunks.upsert(ids=[r.id for r, _ in part], documents=[r.text for r, _ in part],
+                                metadatas=[r.metadata for r, _ in part], embeddings=np.vstack([v for _, v in part]))
+
+    def add_document(self, record: Record) -> None:
+        # documents are looked up, never searched: a constant unit vector will do
+        self._docs.upsert(ids=[record.id], documents=[record.text], metadatas=[record.metadata],
+                          embeddings=[[1.0] + [0.0] * (self.dim - 1)])
+
+    def publish(self, manifest: dict[str, Any]) -> list[Record]:
+        """Switch the manifest (the atomic step), then delete what it no longer names. Returns the live chunks."""
+        manifest = {**manifest, "store": STORE_VERSION, "generation": secrets.token_hex(6)}
+        self._chunks.modify(metadata={"manifest": json.dumps(manifest, ensure_ascii=False)})
+        self.manifest = manifest
+        live: list[Record] = []
+        for col, keep in ((self._docs, None), (self._chunks, live)):
+            got = col.get(include=["documents", "metadatas"])
+            stale = [i for i, m in zip(got["ids"], got["metadatas"]) if not _live(manifest, m)]
+            for k in range(0, len(stale), self.batch):
+                col.delete(ids=stale[k:k + self.batch])
+            if keep is not None:
+                keep.extend(Record(i, t, m) for i, t, m in zip(got["ids"], got["documents"], got["metadatas"])
+                            if _live(manifest, m))
+        return live
+
+
+@contextmanager
+def update(where: "Location | Path | str", dim: int, fresh: bool) -> Iterator[Writer]:
+    """A Writer for a full build (FRESH) or an update of the current index; made visible when the block ends
+    without an exception, discarded otherwise."""
+    loc = _as_location(where)
+    if loc.url:
+        with _update_server(loc, dim, fresh) as w:
+            yield w
+        return
+    path = loc.path
     if path.exists() and any(path.iterdir()) and not (path / MARKER).is_file():
         raise IndexStoreError(f"{path} exists and is not an index this assistant built; "
                               f"set index_dir to an empty or new folder")
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.building-{os.getpid()}-{int(time.time())}")
     try:
-        client = _client(tmp)
-        col = client.create_collection(CHUNKS, metadata={"manifest": json.dumps(manifest, ensure_ascii=False)})
-        batch = max(1, min(client.get_max_batch_size(), 2000))
-        pending: list[tuple[Record, np.ndarray]] = []
-        for item in chunks:
-            pending.append(item)
-            if len(pending) >= batch:
-                _add(col, pending)
-                pending = []
-        if pending:
-            _add(col, pending)
-        docs = client.create_collection(DOCUMENTS)
-        if documents:
-            docs.add(ids=[d.id for d in documents], documents=[d.text for d in documents],
-                     metadatas=[d.metadata for d in documents],
-                     # documents are looked up by id, never searched: a constant unit vector will do
-                     embeddings=[[1.0] + [0.0] * (int(manifest["dim"]) - 1) for _ in documents])
-        (tmp / MARKER).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
-        del col, docs, client
+        if not fresh:
+            shutil.copytree(path, tmp, ignore=shutil.ignore_patterns("bm25"))
+        client = _local_client(tmp)
+        if fresh:
+            chunks, docs, manifest = client.create_collection(CHUNKS), client.create_collection(DOCUMENTS), {}
+        else:
+            chunks, docs = client.get_collection(CHUNKS), client.get_collection(DOCUMENTS)
+            manifest = json.loads((chunks.metadata or {}).get("manifest") or "{}")
+        w = Writer(Location(tmp), client, chunks, docs, dim, manifest)
+        yield w
+        (tmp / MARKER).write_text(json.dumps(w.manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+        del chunks, docs, client, w
         _forget_clients()
         old = path.with_name(f".{path.name}.old-{os.getpid()}-{int(time.time())}")
         if path.exists():
@@ -134,17 +291,58 @@ def write_index(path: Path, manifest: dict[str, Any], chunks: Iterable[tuple[Rec
         raise IndexStoreError(f"cannot write the index at {path}: {e.strerror or e}") from None
     finally:
         if tmp.exists():
+            _forget_clients()
             shutil.rmtree(tmp, ignore_errors=True)
+        for left in path.parent.glob(f".{path.name}.building-*"):  # left by a killed ingest (we hold the lock)
+            shutil.rmtree(left, ignore_errors=True)
 
 
-def _add(col, items: list[tuple[Record, np.ndarray]]) -> None:
-    col.add(ids=[r.id for r, _ in items], documents=[r.text for r, _ in items],
-            metadatas=[r.metadata for r, _ in items], embeddings=np.vstack([v for _, v in items]))
+@contextmanager
+def _update_server(loc: Location, dim: int, fresh: bool) -> Iterator[Writer]:
+    client = _http_client(loc)
+    try:
+        pointer = _pointer(client, loc)
+        current = (pointer.metadata or {}).get("generation")
+        if fresh or not current:
+            gen = secrets.token_hex(4)
+            a, b = _names(loc, gen)
+            w = Writer(loc, client, client.create_collection(a), client.create_collection(b), dim, {})
+            try:
+                yield w
+            except BaseException:
+                for name in (a, b):
+                    _drop(client, name)
+                raise
+            pointer.modify(metadata={"generation": gen})
+        else:
+            chunks, docs = _open_collections(client, loc)
+            w = Writer(loc, client, chunks, docs, dim, json.loads((chunks.metadata or {}).get("manifest") or "{}"))
+            yield w
+            gen = current
+        keep = set(_names(loc, gen)) | {f"{loc.prefix}-current"}
+        for col in client.list_collections():  # earlier generations, and builds a killed ingest left behind
+            name = col if isinstance(col, str) else col.name
+            if name.startswith(f"{loc.prefix}-") and name.endswith((f"-{CHUNKS}", f"-{DOCUMENTS}")) \
+                    and name not in keep:
+                _drop(client, name)
+    except (IndexStoreError, KeyboardInterrupt):
+        raise
+    except Exception as e:
+        if _is_connection_error(e):
+            raise _server_error(loc, e) from None
+        raise
 
 
-def discard(path: Path) -> None:
+def _drop(client, name: str) -> None:
+    try:
+        client.delete_collection(name)
+    except Exception:
+        pass  # already gone, or the server went away: the next build cleans up
+
+
+def discard(where: "Location | Path | str") -> None:
     """Remove an index directory we built (e.g. one that no longer opens). Never touches other folders."""
-    path = Path(path)
-    if (path / MARKER).is_file():
+    loc = _as_location(where)
+    if not loc.url and (loc.path / MARKER).is_file():
         _forget_clients()
-        shutil.rmtree(path, ignore_errors=True)
+        shutil.rmtree(loc.path, ignore_errors=True)

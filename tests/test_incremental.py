@@ -1,0 +1,128 @@
+"""Incremental ingest: unchanged files embed nothing, a changed file replaces exactly its own paragraphs, a deleted
+file's paragraphs go, --rebuild starts clean. Embedder calls are counted with a real Embedder subclass."""
+import shutil
+
+import pytest
+
+from assistant.embedder import Embedder
+from assistant.ingest import update_index
+from assistant.retrieve import Query, Retriever
+from assistant.store import Store
+from assistant.tokens import get_tokenizer
+
+from conftest import REPORT
+
+EXTRA = """关于农村饮水安全的补充说明
+
+一、总体情况
+
+今年共完成农村饮水安全巩固提升工程一百二十处，受益人口约八万人。
+
+部分山区的水源保障能力仍然不足，旱季供水不稳定。
+
+二、下一步安排
+
+将继续加大投入，力争明年实现集中供水全覆盖。
+"""
+
+
+class CountingEmbedder(Embedder):
+    """The real embedder, counting the passages it is asked to embed."""
+
+    def __init__(self):
+        super().__init__(1)
+        self.embedded = 0
+
+    def passages(self, texts, batch=16):
+        self.embedded += len(texts)
+        return super().passages(texts, batch)
+
+
+@pytest.fixture(scope="module")
+def counting():
+    return CountingEmbedder()
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(REPORT, data / "report.txt")
+    (data / "water.md").write_text(EXTRA, encoding="utf-8")
+    return data, tmp_path / "index"
+
+
+def _ids(index, source):
+    return sorted(r.id for r in Store.open(index).chunks() if r.metadata["source"] == source)
+
+
+def test_unchanged_changed_deleted_and_rebuild(corpus, counting):
+    data, index = corpus
+    tok = get_tokenizer()
+    counting.embedded = 0
+    first = update_index([data], index, counting, tok)
+    assert counting.embedded == first.embedded == 31 + 3 and first.paragraphs == 34 and first.files == 2
+    report_ids = _ids(index, "report.txt")
+
+    counting.embedded = 0
+    again = update_index([data], index, counting, tok)
+    assert counting.embedded == 0 and again.unchanged == 2 and again.paragraphs == 34
+
+    # change one paragraph of water.md and add one: only those two are embedded
+    (data / "water.md").write_text(EXTRA.replace("约八万人", "约九万人") + "\n同时建立农村供水工程长效管护机制，明确管护责任主体。\n",
+                                   encoding="utf-8")
+    counting.embedded = 0
+    changed = update_index([data], index, counting, tok)
+    assert counting.embedded == 2 and changed.reused == 2 and changed.changed == ["water.md"]
+    assert _ids(index, "report.txt") == report_ids, "the other file's records are untouched"
+    store = Store.open(index)
+    water = [r for r in store.chunks() if r.metadata["source"] == "water.md"]
+    assert len(water) == 4 and not any("约八万人" in r.text for r in water), "old paragraphs replaced"
+    assert len(store.chunks()) == 35 and len(store.documents()) == 2
+    got = {r.id: r.metadata for r in store.documents()}["water.md"]
+    assert got["paragraphs"] == 4 and got["title"] == "关于农村饮水安全的补充说明"
+    hit = Retriever(store, counting, tok).search(Query("长效管护机制"), 1)[0]
+    assert (hit.paragraph.source, hit.paragraph.number) == ("water.md", 4)
+
+    (data / "water.md").unlink()
+    counting.embedded = 0
+    removed = update_index([data], index, counting, tok)
+    assert counting.embedded == 0 and removed.removed == ["water.md"]
+    store = Store.open(index)
+    assert {r.metadata["source"] for r in store.chunks()} == {"report.txt"} and len(store.chunks()) == 31
+    assert [r.id for r in store.documents()] == ["report.txt"]
+    assert Retriever(store, counting, tok).search(Query("长效管护机制"), 1)[0].paragraph.source == "report.txt"
+
+    counting.embedded = 0
+    rebuilt = update_index([data], index, counting, tok, rebuild=True)
+    assert counting.embedded == 31 and rebuilt.paragraphs == 31
+
+
+def test_bm25_is_persisted_with_the_index_and_follows_updates(corpus, counting):
+    from assistant import bm25_store
+
+    data, index = corpus
+    tok = get_tokenizer()
+    update_index([data], index, counting, tok)
+    store = Store.open(index)
+    loaded = bm25_store.load(store.location.bm25_dir, store.generation)
+    assert loaded is not None and len(loaded[1]) == 34
+    (data / "water.md").unlink()
+    update_index([data], index, counting, tok)
+    store = Store.open(index)
+    assert bm25_store.load(store.location.bm25_dir, store.generation)[1].__len__() == 31
+    retriever = Retriever(store, counting, tok)  # opened from the persisted table, same answers as rebuilt
+    fresh_table, tokens = bm25_store.rows(store.chunks())
+    assert [p.id for p in retriever.paragraphs] == list(dict.fromkeys(r["pid"] for r in fresh_table))
+    assert retriever.search(Query("交通扶贫存在什么问题？"), 1)[0].paragraph.number == 22
+
+
+def test_an_unreadable_file_is_remembered_not_retried_every_start(corpus, counting):
+    data, index = corpus
+    (data / "broken.docx").write_bytes(b"not a docx")
+    tok = get_tokenizer()
+    first = update_index([data], index, counting, tok)
+    assert any(m.startswith("broken.docx") for m in first.skipped)
+    from assistant.ingest import source_hashes, why_rebuild
+
+    assert why_rebuild(Store.open(index), counting, tok, source_hashes([data])) is None
