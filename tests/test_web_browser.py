@@ -139,9 +139,13 @@ class Page:
         return self
 
     def wait(self, condition, what: str, timeout: float = 30):
+        """CONDITION's first truthy value; an element re-rendered under it (the chat re-renders while an answer
+        streams) just means: look again."""
+        from selenium.common.exceptions import StaleElementReferenceException
         from selenium.webdriver.support.ui import WebDriverWait
 
-        return WebDriverWait(self.d, timeout, poll_frequency=0.1).until(
+        return WebDriverWait(self.d, timeout, poll_frequency=0.1,
+                             ignored_exceptions=(StaleElementReferenceException,)).until(
             lambda _: condition(), message=f"waited {timeout} s for {what}")
 
     def css(self, selector: str, within=None):
@@ -174,9 +178,9 @@ class Page:
 
         def done():
             answers = self.answers()
-            last = answers[-1] if len(answers) > before else None
-            return last if last is not None and "ra-streaming" not in last.get_attribute("class") else None
-        return self.wait(done, f"the answer to {question[:30]!r}")
+            return len(answers) > before and "ra-streaming" not in answers[-1].get_attribute("class")
+        self.wait(done, f"the answer to {question[:30]!r}")
+        return self.answers()[-1]
 
     def shot(self, name: str) -> Path:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -195,6 +199,9 @@ def test_page_names_the_report_and_offers_examples(page):
     examples = [b.text for b in page.css(".ra-example")]
     assert "巡视组从哪天开始进驻？" in examples
     assert page.d.execute_script("return window.raInstalled") is True  # our head script ran
+    fetched = page.d.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+    external = [u for u in fetched if not u.startswith(page.url.rstrip("/")) and not u.startswith(("data:", "blob:"))]
+    assert fetched and external == []  # no fonts, scripts or analytics from elsewhere
 
 
 def test_answer_links_markers_to_source_cards(page):
@@ -211,8 +218,9 @@ def test_answer_links_markers_to_source_cards(page):
 
 def test_example_question_answers_with_several_cards_screenshot(page):
     page.css(".ra-example")[1].click()  # 易地扶贫搬迁方面存在哪些问题？
-    answer = page.wait(lambda: [a for a in page.answers() if "ra-streaming" not in a.get_attribute("class")],
-                       "the example's answer")[-1]
+    page.wait(lambda: page.answers() and "ra-streaming" not in page.answers()[-1].get_attribute("class"),
+              "the example's answer")
+    answer = page.answers()[-1]
     assert "易地扶贫" in answer.text and page.css(".ra-card", answer)
     page.d.execute_script(  # show the question above its answer: scroll the chat's own scroller to the top
         "let e = arguments[0]; while (e && e.scrollHeight <= e.clientHeight) e = e.parentElement;"
