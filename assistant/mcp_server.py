@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import anyio
 from mcp.server.fastmcp import FastMCP
 from mcp.server.transport_security import TransportSecuritySettings
 from mcp.types import CallToolResult, TextContent
@@ -36,7 +35,7 @@ def build_mcp(service: "Service", public: bool = False) -> FastMCP:
         """Answer a question (in Chinese) from the report. The text ends with a 来源 list: each [n] marker with its
         source, paragraph number and verbatim quote; structuredContent.citations has the same as objects."""
         try:
-            answer = await anyio.to_thread.run_sync(service.ask, question)  # ask blocks: keep the loop free
+            answer = await service.run(service.ask, question)  # in a worker thread: keep the loop free
         except (ApiError, AssistantError) as e:
             return _text(str(e), error=True)
         d = answer.to_dict()

@@ -120,14 +120,14 @@ def openai_router(service: "Service") -> APIRouter:
                                             "owned_by": "report-assistant"}]}
 
     @router.post("/chat/completions", summary="Chat completion (stream or not) with citations")
-    def chat(req: ChatRequest):
+    async def chat(req: ChatRequest):
         question, history = question_and_history(req.messages)
         completion_id, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
         if not req.stream:
-            answer = service.ask(question, history, req.top_k)
+            answer = await service.run(service.ask, question, history, req.top_k)
             return JSONResponse(completion(answer, completion_id, created))
         pieces = service.stream(question, history, req.top_k)
-        first = next(pieces)  # a bad question raises here, while a 400 can still be sent
+        first = await service.run(next, pieces)  # retrieval; a bad question raises here, while a 400 can be sent
         return StreamingResponse(sse(pieces, first, completion_id, created), media_type="text/event-stream",
                                  headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
