@@ -61,6 +61,13 @@ def start_server(args: argparse.Namespace) -> tuple[subprocess.Popen, str]:
     raise SystemExit("server did not answer /api/health within 180 s")
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system, all threads) the process has used: per request, it does not depend on how busy
+    the rest of the machine is the way wall-clock numbers do."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def run(url: str, questions: list[str], clients: int, seconds: float, max_requests: int,
         overhead: bool = False) -> dict:
     """OVERHEAD: GET a paragraph instead of asking: what HTTP, routing and JSON alone cost."""
@@ -133,7 +140,11 @@ def main(argv: list[str] | None = None) -> int:
         proc, url = start_server(args)
     try:
         run(url, questions, args.clients, 3.0, 10 * args.clients)  # warm up: jieba, caches, connections
+        cpu0 = cpu_seconds(proc.pid) if proc else None
         result = run(url, questions, args.clients, args.seconds, args.max_requests)
+        if proc:
+            cpu = cpu_seconds(proc.pid) - cpu0
+            result["server_cpu_ms_per_request"] = round(cpu * 1000 / max(1, result["requests"]), 1)
         if args.overhead:
             bare = run(url, questions, args.clients, args.seconds / 2, args.max_requests, overhead=True)
             result["paragraph_requests_per_s"], result["paragraph_p95_ms"] = bare["requests_per_s"], bare["p95_ms"]
