@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import hmac
-import json
 import logging
 import os
 import threading
@@ -13,39 +12,20 @@ from typing import Annotated, Any, Iterator, Mapping
 
 import anyio
 from fastapi import FastAPI, Query, Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, Field
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from . import __version__
 from . import backends as backends_mod
 from .answer import MAX_QUESTION_CHARS, Assistant
+from .api_errors import ApiError, install_errors, send_error
 from .config import Config
 from .contract import Answer, Passage
-from .errors import AssistantError, QuestionError
 
 log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 1_000_000
 GUARDED = ("/api/", "/v1/", "/mcp")  # the web chat ("/", gradio) is not behind the key: a browser cannot send one
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
-
-
-class ApiError(Exception):
-    """An error with the HTTP status and OpenAI-style type/code it is reported with."""
-
-    def __init__(self, status: int, message: str, type: str = "invalid_request_error", code: str | None = None,
-                 headers: Mapping[str, str] | None = None):
-        super().__init__(message)
-        self.status, self.message, self.type, self.code, self.headers = status, message, type, code, headers
-
-
-def error_body(message: str, type: str = "invalid_request_error", code: str | None = None) -> dict[str, Any]:
-    return {"error": {"message": message, "type": type, "code": code}}
-
-
-def error_response(e: ApiError) -> JSONResponse:
-    return JSONResponse(error_body(e.message, e.type, e.code), e.status, headers=dict(e.headers or {}))
 
 
 def api_key(config: Config, environ: Mapping[str, str]) -> str | None:
@@ -186,12 +166,12 @@ class Guard:
         if scope["type"] != "http" or not scope["path"].startswith(GUARDED):
             return await self.app(scope, receive, send)
         if self.key and not _bearer_ok(scope["headers"], self.key):
-            return await _send_error(send, ApiError(
+            return await send_error(send, ApiError(
                 401, "missing or wrong API key: send the header 'Authorization: Bearer <key>'",
                 "authentication_error", "invalid_api_key", {"WWW-Authenticate": "Bearer"}))
         length = next((v for k, v in scope["headers"] if k == b"content-length"), b"0")
         if length.isdigit() and int(length) > self.max_body:
-            return await _send_error(send, _too_large(self.max_body))
+            return await send_error(send, _too_large(self.max_body))
         received, refused, started = 0, False, False
 
         async def limited_receive():
@@ -201,7 +181,7 @@ class Guard:
                 received += len(message.get("body", b""))
                 if received > self.max_body and not refused:
                     refused = True
-                    await _send_error(send, _too_large(self.max_body))
+                    await send_error(send, _too_large(self.max_body))
                     return {"type": "http.disconnect"}
             return message
 
@@ -216,58 +196,12 @@ class Guard:
         except Exception as e:  # caught here, not by an app handler, so uvicorn keeps the connection open
             log.exception("internal error on %s %s", scope.get("method"), scope["path"])
             if not started and not refused:
-                await _send_error(send, ApiError(500, f"internal error ({type(e).__name__}); see the server log",
+                await send_error(send, ApiError(500, f"internal error ({type(e).__name__}); see the server log",
                                                  "server_error", "internal_error"))
 
 
 def _too_large(limit: int) -> ApiError:
     return ApiError(413, f"request body over {limit // 1000} kB", code="body_too_large")
-
-
-async def _send_error(send, e: ApiError) -> None:
-    body = json.dumps(error_body(e.message, e.type, e.code), ensure_ascii=False).encode()
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-    headers += [(k.lower().encode(), v.encode()) for k, v in (e.headers or {}).items()]
-    await send({"type": "http.response.start", "status": e.status, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
-
-
-def _readable(exc: RequestValidationError) -> str:
-    problems = []
-    for err in exc.errors():
-        where = ".".join(str(x) for x in err.get("loc", ()) if x != "body") or "body"
-        if err.get("type") == "json_invalid":
-            return "request body is not valid JSON"
-        if where == "body" and err.get("type") in ("missing", "model_attributes_type", "dict_type"):
-            return "request body must be a JSON object, e.g. {\"question\": \"巡视组从哪天开始进驻？\"}"
-        problems.append(f"{where}: {err.get('msg')}")
-    return "; ".join(problems) or "invalid request"
-
-
-def _install_errors(app: FastAPI) -> None:
-    @app.exception_handler(ApiError)
-    async def api_error(request: Request, e: ApiError):
-        return error_response(e)
-
-    @app.exception_handler(RequestValidationError)
-    async def invalid(request: Request, e: RequestValidationError):
-        return error_response(ApiError(400, _readable(e), code="invalid_request"))
-
-    @app.exception_handler(QuestionError)
-    async def bad_question(request: Request, e: QuestionError):
-        return error_response(ApiError(400, str(e), code="invalid_question"))
-
-    @app.exception_handler(AssistantError)
-    async def assistant_error(request: Request, e: AssistantError):
-        # A model server that failed is a bad gateway; anything else is ours.
-        status = 502 if isinstance(e, getattr(backends_mod, "BackendError", ())) else 500
-        return error_response(ApiError(status, str(e), "server_error", type(e).__name__))
-
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, e: StarletteHTTPException):
-        return error_response(ApiError(e.status_code, str(e.detail), code=f"http_{e.status_code}",
-                                       headers=getattr(e, "headers", None)))
-
 
 
 def build_api(assistant: Assistant, config: Config, *, host: str = "127.0.0.1",
@@ -289,7 +223,7 @@ def build_api(assistant: Assistant, config: Config, *, host: str = "127.0.0.1",
                   description="Answers questions about the indexed reports; every answer cites verbatim quotes "
                               "from numbered paragraphs. Errors: {\"error\": {\"message\", \"type\", \"code\"}}.")
     app.state.service = service
-    _install_errors(app)
+    install_errors(app)
     app.add_middleware(Guard, key=api_key(config, os.environ if environ is None else environ))
 
     @app.post("/api/ask", response_model=Answer, summary="Answer a question with citations",

@@ -8,6 +8,7 @@ from mcp.server.fastmcp import FastMCP
 from mcp.server.transport_security import TransportSecuritySettings
 from mcp.types import CallToolResult, TextContent
 
+from .api_errors import ApiError
 from .errors import AssistantError
 
 if TYPE_CHECKING:
@@ -24,8 +25,6 @@ def _text(text: str, error: bool = False, structured: dict | None = None) -> Cal
 def build_mcp(service: "Service", public: bool = False) -> FastMCP:
     """PUBLIC: served on a non-loopback address, where Host headers name the machine, so the DNS-rebinding check
     (which only admits localhost) would refuse every client; the API key is the protection there."""
-    from .api import ApiError
-
     security = TransportSecuritySettings(enable_dns_rebinding_protection=False) if public else None
     mcp = FastMCP("report-assistant", instructions=INSTRUCTIONS, streamable_http_path="/mcp", stateless_http=True,
                   transport_security=security, log_level="WARNING")

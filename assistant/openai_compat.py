@@ -13,6 +13,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from .api_errors import ApiError, error_body
 from .contract import Answer
 
 if TYPE_CHECKING:
@@ -45,8 +46,6 @@ class ChatRequest(BaseModel):
 
 
 def text_of(content: str | list[ContentPart] | None) -> str:
-    from .api import ApiError
-
     if content is None or isinstance(content, str):
         return content or ""
     if any(part.type != "text" for part in content):
@@ -58,8 +57,6 @@ def text_of(content: str | list[ContentPart] | None) -> str:
 
 def question_and_history(messages: list[ChatMessage]) -> tuple[str, list[dict[str, str]]]:
     """The last message is the question; earlier user/assistant turns are the history (system prompts are ours)."""
-    from .api import ApiError
-
     if messages[-1].role != "user":
         raise ApiError(400, f"the last message must have role 'user' (got '{messages[-1].role}')",
                        code="invalid_messages")
@@ -90,8 +87,6 @@ def _chunk(completion_id: str, created: int, delta: dict[str, Any], finish: str 
 
 def sse(pieces: Iterator[str | Answer], first: str | Answer, completion_id: str, created: int) -> Iterator[str]:
     """SSE chunks: the role, text pieces as they come, then the sources with the citations, then [DONE]."""
-    from .api import error_body
-
     yield _chunk(completion_id, created, {"role": "assistant", "content": ""})
     try:
         piece = first
