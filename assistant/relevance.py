@@ -59,8 +59,9 @@ def question_terms(text: str, words: Words, lexicon: Lexicon) -> dict[str, float
     return {t: lexicon.idf(t) for t in dict.fromkeys(words.topic_words(text))}
 
 
-def coverage(terms: dict[str, float], text: str, words: Words) -> float:
-    """IDF-weighted share of the question's words found in TEXT; a word found only in part counts half."""
+def coverage(terms: dict[str, float], text: str, words: Words, lexicon: Lexicon | None = None) -> float:
+    """IDF-weighted share of the question's words found in TEXT. A word found only in part (易地扶贫搬迁 → 扶贫)
+    counts half — or, given a LEXICON, half of what the part found is worth: a common part is weak evidence."""
     total = sum(terms.values())
     if total <= 0:
         return 0.0
@@ -68,8 +69,10 @@ def coverage(terms: dict[str, float], text: str, words: Words) -> float:
     for term, w in terms.items():
         if term in text:
             got += w
-        elif any(len(sub) >= 2 and sub != term and sub in text for sub in words.search_tokens(term)):
-            got += w / 2
+            continue
+        parts = [sub for sub in words.search_tokens(term) if len(sub) >= 2 and sub != term and sub in text]
+        if parts:
+            got += (max(min(w, lexicon.idf(sub)) for sub in parts) if lexicon else w) / 2
     return got / total
 
 
@@ -100,8 +103,8 @@ def rank_sentences(query: Query, hits: list[Hit], words: Words, lexicon: Lexicon
         context = context_text(hit.paragraph, lexicon)
         for s, e in _sentences(hit):
             text = hit.paragraph.text[s:e]
-            cov = coverage(terms, text, words)
-            cov_ctx = coverage(terms, context, words)  # what the paragraph as a whole supports
+            cov = coverage(terms, text, words, lexicon)
+            cov_ctx = coverage(terms, context, words, lexicon)  # what the paragraph as a whole supports
             score = 0.6 * cov + 0.2 * cov_ctx + 0.2 * (hit.score / best_hit if best_hit else 0)
             if wants_number and NUMBER.search(text):
                 score += 0.2
@@ -123,7 +126,7 @@ def assess(query: Query, hits: list[Hit], words: Words, lexicon: Lexicon) -> Ass
     ranked = rank_sentences(query, hits, words, lexicon)
     if not ranked:
         return Assessment(False, "没有相关的句子", [])
-    para_cov = max(coverage(terms, context_text(h.paragraph, lexicon), words)
+    para_cov = max(coverage(terms, context_text(h.paragraph, lexicon), words, lexicon)
                    for h in hits[:MAX_PARAGRAPHS]) if terms else 1.0
     if para_cov < MIN_COVERAGE and not query.context:
         return Assessment(False, f"问题的关键词在报告中覆盖不足（{para_cov:.2f}）", [])
