@@ -1,6 +1,7 @@
 """The offline default: an answer composed of the report's own sentences, each with its citation marker."""
 from __future__ import annotations
 
+import re
 from typing import Iterator, Sequence
 
 from ..contract import Citation
@@ -9,6 +10,7 @@ from ..retrieve import Hit, Query
 from . import Draft
 
 TRAILING = "。；;，,、！!？?：: "
+_CLAUSE = re.compile(r"[^。；;，,！!？?]*[。；;，,！!？?]+(?:\[\d+\])?|[^。；;，,！!？?]+$")
 
 
 class ExtractiveBackend:
@@ -32,9 +34,8 @@ class ExtractiveBackend:
     def stream(self, query: Query, hits: list[Hit], assessment: Assessment,
                history: Sequence[dict] = ()) -> Iterator[str | Draft]:
         draft = self.answer(query, hits, assessment)
-        pieces = draft.text.split("；")
-        for i, piece in enumerate(pieces):
-            yield piece + ("；" if i < len(pieces) - 1 else "")
+        # clause by clause, as a reader would take it in (the text is ready; this only paces the display)
+        yield from (m.group(0) for m in _CLAUSE.finditer(draft.text))
         yield draft
 
 
