@@ -216,7 +216,7 @@ def _embed(docs: list[Document], w: store_mod.Writer, embedder: Embedder, tokeni
     if chunks:
         tokenizer.thaw()  # bulk tokenization: load jieba's real dictionary once
     reuse: dict[str, np.ndarray] = {}
-    for d in docs:  # a changed file's unchanged paragraphs, or what a killed ingest had embedded
+    for d in docs if w.manifest else ():  # a changed file's unchanged paragraphs, or what a killed ingest embedded
         reuse.update(w.vectors(d.source))
     done = 0
     for i in range(0, len(chunks), BATCH):

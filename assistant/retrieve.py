@@ -93,6 +93,9 @@ class Retriever:
             self._chunk_row[m["id"]] = len(self._chunk_para)
             self._chunk_para.append(self._para_index[m["pid"]])
         self._chunk_para_arr = np.array(self._chunk_para, dtype=np.int64)
+        # rows are in paragraph order, so each paragraph's chunks are one run: per-paragraph max is a reduceat
+        self._para_starts = np.flatnonzero(np.r_[True, np.diff(self._chunk_para_arr) != 0]) \
+            if len(self._chunk_para_arr) else np.zeros(0, dtype=np.int64)
         self._by_number = {(p.source, p.number): p for p in self.paragraphs}
         # (example paragraph, paragraph it illustrates) index pairs
         self._examples = [(i, i - 1) for i, p in enumerate(self.paragraphs)
@@ -131,7 +134,7 @@ class Retriever:
         bm25 = np.zeros(n)
         tokens = self.tokenizer.search_tokens(text)
         if tokens:
-            np.maximum.at(bm25, self._chunk_para_arr, self._bm25.get_scores(tokens))
+            bm25 = np.maximum(bm25, np.maximum.reduceat(self._bm25.get_scores(tokens), self._para_starts))
         dense = np.full(n, np.nan)
         found = self.store.query(self.embedder.query(text), pool, sources) if sources else \
             self.store.query(self.embedder.query(text), pool)
