@@ -126,3 +126,33 @@ def test_an_unreadable_file_is_remembered_not_retried_every_start(corpus, counti
     from assistant.ingest import source_hashes, why_rebuild
 
     assert why_rebuild(Store.open(index), counting, tok, source_hashes([data])) is None
+
+
+def test_progress_bar_shows_rate_and_time_left_only_on_a_terminal():
+    import io
+
+    from assistant.progress import ProgressBar
+
+    bar = ProgressBar(io.StringIO(), force=True)
+    assert bar.line(50, 200, 10.0).endswith("50/200 段 5.0 段/秒 剩余 00:30")
+    assert "剩余 --:--" in bar.line(0, 200, 0.0)
+    quiet = io.StringIO()
+    ProgressBar(quiet)(10, 20)  # a StringIO is not a terminal
+    assert quiet.getvalue() == ""
+
+
+def test_sources_command_lists_what_is_indexed(corpus, counting):
+    import json
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    data, index = corpus
+    update_index([data], index, counting, get_tokenizer())
+    r = subprocess.run([sys.executable, "-m", "assistant", "sources", "--json", "--index-dir", str(index)],
+                       capture_output=True, text=True, cwd=ROOT, timeout=120)
+    rows = json.loads(r.stdout)
+    assert [(x["source"], x["paragraphs"], x["format"]) for x in rows] == [("report.txt", 31, "utf-8"),
+                                                                           ("water.md", 3, "utf-8")]
+    assert rows[1]["title"] == "关于农村饮水安全的补充说明" and len(rows[0]["sha"]) == 64 and rows[0]["indexed"]
