@@ -144,8 +144,8 @@ FRAMING = frozenset("资料 根据 以上 如下 综上 综上所述 总之 总�
 
 def is_claim(sentence: str, words: Words) -> bool:
     """A sentence that says something about the report (not "根据资料：" or "综上所述，")."""
-    if sentence.rstrip().endswith((":", "：")):
-        return False
+    if sentence.rstrip().endswith((":", "：")) or looks_like_refusal(sentence):
+        return False  # an introduction, or "资料中没有提到…": says something about the passages, not the report
     return any(w not in FRAMING for w in words.topic_words(sentence)) and len(re.sub(r"\W", "", sentence)) >= 4
 
 

@@ -85,3 +85,8 @@ def test_numbers_read_digits_and_chinese_numerals():
                                            ("无法根据资料回答。", True), ("巡视组于10月17日进驻[1]。", False)])
 def test_refusal_wording(text, refusal):
     assert looks_like_refusal(text) is refusal
+
+
+def test_a_partial_refusal_sentence_is_not_flagged(hits):
+    v = check("水利扶贫任务推进缓慢[3]。资料中没有提到具体的资金数额。", hits)
+    assert v.unsupported == [] and v.verified == 1
