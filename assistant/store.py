@@ -150,7 +150,10 @@ class Store:
         """Open an index; IndexStoreError when it is missing, unreadable, not ours, or its server is away."""
         loc = _as_location(where)
         if not loc.url and not (loc.path / MARKER).is_file():
-            raise IndexStoreError(f"{loc.path}: no built index here")
+            moved = _swapped_out(loc.path)
+            if moved is None:
+                raise IndexStoreError(f"{loc.path}: no built index here")
+            loc = Location(moved)  # an ingest was killed between its two renames: the previous index is here
         client = _http_client(loc) if loc.url else None
         try:
             client = client or _local_client(loc.path)
@@ -285,6 +288,9 @@ def update(where: "Location | Path | str", dim: int, fresh: bool) -> Iterator[Wr
         raise IndexStoreError(f"{path} exists and is not an index this assistant built; "
                               f"set index_dir to an empty or new folder")
     path.parent.mkdir(parents=True, exist_ok=True)
+    moved = _swapped_out(path)
+    if moved is not None and not path.exists():
+        moved.rename(path)  # a killed ingest's swap, undone (we hold the lock)
     tmp = path.with_name(f".{path.name}.building-{os.getpid()}-{int(time.time())}")
     try:
         if not fresh:
@@ -313,6 +319,14 @@ def update(where: "Location | Path | str", dim: int, fresh: bool) -> Iterator[Wr
             shutil.rmtree(tmp, ignore_errors=True)
         for left in path.parent.glob(f".{path.name}.building-*"):  # left by a killed ingest (we hold the lock)
             shutil.rmtree(left, ignore_errors=True)
+
+
+def _swapped_out(path: Path) -> Path | None:
+    """The previous index, when a swap was interrupted after moving it aside and before moving the new one in."""
+    if path.exists():
+        return None
+    old = sorted(p for p in path.parent.glob(f".{path.name}.old-*") if (p / MARKER).is_file())
+    return old[-1] if old else None
 
 
 @contextmanager

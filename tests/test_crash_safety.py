@@ -110,3 +110,14 @@ def test_two_ingests_at_once_one_runs_one_is_refused(built, embedder):
     refused = next(r for r in results if r[2] == 2)
     assert "another ingest is running (pid" in refused[1]
     assert len(Store.open(index).documents()) == 2 and _answers(data, index, embedder)
+
+
+def test_a_swap_interrupted_between_its_two_renames_loses_nothing(built, embedder):
+    data, index = built
+    before = sorted(r.id for r in Store.open(index).chunks())
+    aside = index.with_name(f".{index.name}.old-12345-1")
+    index.rename(aside)  # where a kill between "move the old index aside" and "move the new one in" leaves it
+    assert sorted(r.id for r in Store.open(index).chunks()) == before and _answers(data, index, embedder)
+    (data / "variant-0.txt").write_text(_variant(0), encoding="utf-8")
+    assert update_index([data], index, embedder, get_tokenizer()).files == 2
+    assert not aside.exists() and len(Store.open(index).documents()) == 2
