@@ -55,7 +55,7 @@ def cmd_sources(args: argparse.Namespace) -> int:
     from .store import Store, location
 
     store = Store.open(location(_config(args)))
-    rows = sorted((r.metadata for r in store.documents()), key=lambda m: m["source"])
+    rows = store.sources()
     if args.json:
         print(json.dumps([{k: m.get(k) for k in ("source", "title", "date", "format", "paragraphs", "sha", "indexed")}
                           for m in rows], ensure_ascii=False, indent=2))

@@ -67,6 +67,7 @@ class Retriever:
         from . import bm25_store
 
         self.store, self.embedder, self.tokenizer = store, embedder, tokenizer
+        self._titles: dict[str, str] | None = None  # read on first use: the question path does not need them
         # The BM25 table persisted with the index; rebuilt from the stored tokens only when it is missing or stale.
         where = getattr(getattr(store, "location", None), "bm25_dir", None)
         generation = getattr(store, "generation", "")
@@ -119,6 +120,12 @@ class Retriever:
     def idf(self, token: str) -> float:
         """Inverse document frequency over chunks (a word never seen counts as seen once)."""
         return math.log((self._n + 1) / (max(1, self._df.get(token, 0)) + 0.5))
+
+    def title(self, source: str) -> str:
+        """The document's title (what a citation names besides the file), or the file name when it has none."""
+        if self._titles is None:
+            self._titles = {m["source"]: m.get("title") or "" for m in self.store.sources()}
+        return self._titles.get(source) or source
 
     def by_number(self, source: str, number: int) -> Paragraph | None:
         return self._by_number.get((source, number))

@@ -192,6 +192,11 @@ class Store:
         return [Record(m["source"], t, m) for t, m in zip(got["documents"], got["metadatas"])
                 if _live(self.manifest, m)]
 
+    def sources(self) -> list[dict[str, Any]]:
+        """Each indexed file's metadata (source, title, date, format, paragraphs, sha, indexed), without its text."""
+        got = self._call(self._docs.get, include=["metadatas"])
+        return sorted((m for m in got["metadatas"] if _live(self.manifest, m)), key=lambda m: m["source"])
+
     def query(self, embedding: np.ndarray, n: int, sources: list[str] | None = None) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity), best first; only chunks of SOURCES when given. Embeddings are unit
         length, so cos = 1 - d²/2."""

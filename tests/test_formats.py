@@ -160,3 +160,13 @@ def test_mixed_formats_are_indexed_and_retrieved_with_pages(tmp_path, embedder):
     assert (hit.paragraph.source, hit.paragraph.page, hit.paragraph.number) == ("en.pdf", 2, 2)
     hit = retriever.search(Query("农村公路养护机制"), 3, sources=["report.docx"])
     assert {h.paragraph.source for h in hit} == {"report.docx"} and hit[0].paragraph.number == 2
+
+
+def test_citations_can_name_the_document_title(tmp_path, embedder):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "page.html").write_text(_html(), encoding="utf-8")
+    build_index([data], tmp_path / "index", embedder, get_tokenizer())
+    retriever = Retriever(Store.open(tmp_path / "index"), embedder, get_tokenizer())
+    assert retriever.title("page.html") == "聚焦脱贫攻坚，巡视组发现了哪些问题"
+    assert retriever.title("unknown.txt") == "unknown.txt"
