@@ -24,7 +24,7 @@ from .contract import Answer, Passage
 
 log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 1_000_000
-GUARDED = ("/api/", "/v1/", "/mcp")  # the web chat ("/", gradio) is not behind the key: a browser cannot send one
+GUARDED = ("/api/", "/v1/", "/mcp")  # the web chat ("/", gradio) gets gradio's login with the same key (server.py)
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 

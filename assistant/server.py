@@ -1,8 +1,10 @@
 """`assistant serve`: one port for the web chat (gradio), the JSON/OpenAI-compatible HTTP API and MCP."""
 from __future__ import annotations
 
+import hmac
 import os
 import sys
+from typing import Mapping
 
 from .config import Config
 
@@ -17,16 +19,28 @@ def offline_environment() -> None:
         os.environ["NO_PROXY"] = os.environ["no_proxy"] = ",".join(x for x in (no_proxy, "127.0.0.1,localhost") if x)
 
 
-def create_app(assistant, config: Config, host: str = "127.0.0.1"):
-    """The ASGI app: HTTP API routes (api.py) with the gradio chat (web.py) mounted at '/'."""
+def web_login(key: str | None):
+    """Gradio's login check when the API key is set: any user name, the key as password. A browser cannot send the
+    API's bearer header, so the web chat (and gradio's own /gradio_api routes, which answer questions too) sit
+    behind gradio's login page and its cookie instead. None (no key): the chat is open, like the API."""
+    if not key:
+        return None
+    return lambda user, password: hmac.compare_digest(str(password or "").encode(), key.encode())
+
+
+def create_app(assistant, config: Config, host: str = "127.0.0.1", environ: Mapping[str, str] | None = None):
+    """The ASGI app: HTTP API routes (api.py) with the gradio chat (web.py) mounted at '/'; one key guards both."""
     offline_environment()
     import gradio as gr
 
-    from .api import build_api
+    from .api import api_key, build_api
     from .web import build_ui, mount_options
 
-    app = build_api(assistant, config, host=host)
-    return gr.mount_gradio_app(app, build_ui(assistant, config), path="/", **mount_options())
+    environ = os.environ if environ is None else environ
+    app = build_api(assistant, config, host=host, environ=environ)
+    auth = web_login(api_key(config, environ))
+    return gr.mount_gradio_app(app, build_ui(assistant, config), path="/", auth=auth,
+                               auth_message="请输入 API 密钥（用户名任意）" if auth else None, **mount_options())
 
 
 def serve(config: Config, host: str = "127.0.0.1", port: int = 7860) -> int:
