@@ -131,6 +131,22 @@ def _open_collections(client, loc: Location):
     return client.get_collection(a), client.get_collection(b)
 
 
+PAGE = 5000  # Chroma's embedded sqlite refuses one get() of ~100k records ("too many SQL variables")
+
+
+def _get_all(col, include: list[str], where: dict | None = None) -> dict[str, list]:
+    """col.get(...) for every matching record, read a page at a time."""
+    out: dict[str, list] = {"ids": [], **{k: [] for k in include}}
+    offset = 0
+    while True:
+        got = col.get(include=include, where=where, limit=PAGE, offset=offset)
+        for k in out:
+            out[k].extend(got[k] if got[k] is not None else [])
+        if len(got["ids"]) < PAGE:
+            return out
+        offset += PAGE
+
+
 def _live(manifest: dict[str, Any], meta: dict[str, Any]) -> bool:
     return manifest.get("sources", {}).get(meta.get("source")) == meta.get("sha")
 
@@ -183,18 +199,18 @@ class Store:
         return str(self.manifest.get("generation", ""))
 
     def chunks(self) -> list[Record]:
-        got = self._call(self._chunks.get, include=["documents", "metadatas"])
+        got = self._call(_get_all, self._chunks, ["documents", "metadatas"])
         return [Record(i, t, m) for i, t, m in zip(got["ids"], got["documents"], got["metadatas"])
                 if _live(self.manifest, m)]
 
     def documents(self) -> list[Record]:
-        got = self._call(self._docs.get, include=["documents", "metadatas"])
+        got = self._call(_get_all, self._docs, ["documents", "metadatas"])
         return [Record(m["source"], t, m) for t, m in zip(got["documents"], got["metadatas"])
                 if _live(self.manifest, m)]
 
     def sources(self) -> list[dict[str, Any]]:
         """Each indexed file's metadata (source, title, date, format, paragraphs, sha, indexed), without its text."""
-        got = self._call(self._docs.get, include=["metadatas"])
+        got = self._call(_get_all, self._docs, ["metadatas"])
         return sorted((m for m in got["metadatas"] if _live(self.manifest, m)), key=lambda m: m["source"])
 
     def query(self, embedding: np.ndarray, n: int, sources: list[str] | None = None) -> list[tuple[str, float]]:
@@ -230,7 +246,7 @@ class Writer:
 
     def vectors(self, source: str) -> dict[str, np.ndarray]:
         """Embeddings already stored for SOURCE (published or left by a killed ingest), by embedded-text hash."""
-        got = self._chunks.get(where={"source": source}, include=["metadatas", "embeddings"])
+        got = _get_all(self._chunks, ["metadatas", "embeddings"], where={"source": source})
         return {m["ehash"]: np.asarray(v, dtype=np.float32)
                 for m, v in zip(got["metadatas"], got["embeddings"]) if m.get("ehash")}
 
@@ -269,7 +285,7 @@ class Writer:
         self.manifest = manifest
         live: list[Record] = []
         for col, keep in ((self._docs, None), (self._chunks, live)):
-            got = col.get(include=["documents", "metadatas"])
+            got = _get_all(col, ["documents", "metadatas"])
             stale = [i for i, m in zip(got["ids"], got["metadatas"]) if not _live(manifest, m)]
             for k in range(0, len(stale), self.batch):
                 col.delete(ids=stale[k:k + self.batch])
