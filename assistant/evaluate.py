@@ -6,7 +6,7 @@ import re
 import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from .errors import ReadError
 
@@ -79,12 +79,16 @@ class Scores:
         return dict(self.table())
 
 
-def score(assistant, items: Iterable[dict[str, Any]], backend: str | None = None) -> Scores:
-    """Run every item through ASSISTANT (with BACKEND, a name; default: the configured one)."""
+def score(assistant, items: Iterable[dict[str, Any]], backend: str | None = None,
+          on_answer: Callable[[Any], Any] | None = None) -> Scores:
+    """Run every item through ASSISTANT (with BACKEND, a name; default: the configured one); ON_ANSWER sees
+    each Answer (to keep what a model said)."""
     s = Scores(backend=backend or assistant.backend.name)
     for item in items:
         ans = assistant.ask(item["question"], item.get("history") or None, top_k=max(5, assistant.config.top_k),
                              id=item.get("id"), backend=backend)
+        if on_answer:
+            on_answer(ans)
         s.ms.append(ans.elapsed_ms)
         s.verified += sum(c.verified for c in ans.citations)
         s.unsupported += len(ans.unsupported_sentences)

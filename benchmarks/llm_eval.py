@@ -9,6 +9,7 @@ and stops it afterwards. --write puts the table into benchmarks/results/llm_eval
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import socket
 import subprocess
@@ -60,12 +61,15 @@ def main() -> int:
     ap.add_argument("--backends", default="extractive,llamacpp,openai")
     ap.add_argument("--file", default=str(DEV))
     ap.add_argument("--write", action="store_true")
+    ap.add_argument("--dump", help="write every answer's contract here (JSON lines), to see what the model said")
     args = ap.parse_args()
     port = free_port()
     with tempfile.TemporaryDirectory() as tmp:
         config = load_config(overrides={"data_dir": str(ROOT / "data"), "index_dir": str(Path(tmp) / "index"),
                                         "llamacpp_model": str(MODEL), "openai_base_url": f"http://127.0.0.1:{port}/v1",
-                                        "openai_model": "qwen", "llm_timeout": 120.0, "llamacpp_context": 2048})
+                                        "openai_model": "qwen", "llamacpp_context": 2048, "llm_timeout": 180.0,
+                                        # the 1.5B model on 2 busy cores: ~17 prompt tokens/s, so keep prompts short
+                                        "llm_prompt_chars": 1000, "llm_max_tokens": 256})
         assistant = Assistant.from_config(config, notify=lambda m: None)
         items = load_questions(Path(args.file))
         results = {}
@@ -75,7 +79,12 @@ def main() -> int:
                 if name == "llamacpp":
                     assistant.ask("热身", backend=name)  # load the model outside the timings
                 t0 = time.perf_counter()
-                results[name] = score(assistant, items, backend=name)
+                dump = open(args.dump, "a", encoding="utf-8") if args.dump else None
+                keep = (lambda ans: dump.write(json.dumps(ans.to_dict(), ensure_ascii=False) + "\n")) if dump else None
+                results[name] = score(assistant, items, backend=name, on_answer=keep)
+                if dump:
+                    dump.close()
+
                 print(f"{name}: {time.perf_counter() - t0:.0f} s", file=sys.stderr)
                 for miss in results[name].misses:
                     print(f"  - {miss}", file=sys.stderr)
