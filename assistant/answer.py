@@ -1,6 +1,7 @@
 """The Assistant: ties the index, retrieval, relevance and a backend into cited answers."""
 from __future__ import annotations
 
+import os
 import re
 import sys
 import threading
@@ -58,6 +59,15 @@ def clean_history(history: Any) -> list[dict]:
         if m.get("role") in ("user", "assistant") and m["content"].strip():
             out.append({"role": m["role"], "content": _CONTROL.sub(" ", m["content"])[:MAX_QUESTION_CHARS]})
     return out[-MAX_HISTORY_TURNS:]
+
+
+def _without_secrets(text: str, config: Config) -> str:
+    """A model server's error may echo the key it was sent (some proxies do): the notice reaches people and logs."""
+    for name in {config.openai_api_key_env, config.api_key_env} - {"", None}:
+        secret = os.environ.get(name, "")
+        if len(secret) >= 4:
+            text = text.replace(secret, "***")
+    return text
 
 
 def _refusal(hits: list[Hit], assessment: Assessment) -> str:
@@ -224,7 +234,7 @@ class Assistant:
 
         if prep.failed is not None or draft is None:
             err = prep.failed or BackendError(be.name, "没有返回回答")
-            return fallback(f"模型后端 {err.backend} 出错：{err.reason}")
+            return fallback(f"模型后端 {err.backend} 出错：{_without_secrets(err.reason, self.config)}")
         v = citations.verify(draft.text, prep.hits, self.tokenizer, self.retriever, draft.k)
         if v.verified == 0 and citations.looks_like_refusal(draft.text):
             if prep.assessment.sentences and prep.assessment.sentences[0].coverage >= STRONG_COVERAGE:
