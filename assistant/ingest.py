@@ -198,13 +198,15 @@ def _apply(files: dict[str, Path], w: store_mod.Writer, embedder: Embedder, toke
     report.changed = [d.source for d in docs]
     report.removed = sorted(set(old) - set(sources))
     _embed(docs, w, embedder, tokenizer, report, progress)
+    docs.clear()  # stored now; publishing and BM25 need the memory at 100k paragraphs
     manifest = {**manifest_for(embedder, tokenizer, sources), "skipped": skipped}
     live = w.publish(manifest)
     table, tokenized = bm25_store.rows(live)
+    del live
     from .retrieve import BM25_B
 
     bm25_store.save(w.bm25_dir, w.manifest["generation"], table, bm25_store.index(tokenized, BM25_B))
-    report.files, report.chunks = len(sources), len(live)
+    report.files, report.chunks = len(sources), len(table)
     report.paragraphs = len({m["pid"] for m in table})
 
 

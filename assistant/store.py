@@ -285,13 +285,13 @@ class Writer:
         self.manifest = manifest
         live: list[Record] = []
         for col, keep in ((self._docs, None), (self._chunks, live)):
-            got = _get_all(col, ["documents", "metadatas"])
+            got = _get_all(col, ["metadatas"])  # not the texts: a chunk's text is in its metadata (memory at 100k)
             stale = [i for i, m in zip(got["ids"], got["metadatas"]) if not _live(manifest, m)]
             for k in range(0, len(stale), self.batch):
                 col.delete(ids=stale[k:k + self.batch])
             if keep is not None:
-                keep.extend(Record(i, t, m) for i, t, m in zip(got["ids"], got["documents"], got["metadatas"])
-                            if _live(manifest, m))
+                keep.extend(Record(i, m["text"][m["cstart"]:m["cend"]], m)
+                            for i, m in zip(got["ids"], got["metadatas"]) if _live(manifest, m))
         return live
 
 
