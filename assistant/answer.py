@@ -6,7 +6,7 @@ import re
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterator, Sequence
 
 from . import backends as backends_mod
@@ -59,6 +59,19 @@ def clean_history(history: Any) -> list[dict]:
         if m.get("role") in ("user", "assistant") and m["content"].strip():
             out.append({"role": m["role"], "content": _CONTROL.sub(" ", m["content"])[:MAX_QUESTION_CHARS]})
     return out[-MAX_HISTORY_TURNS:]
+
+
+def clean_sources(sources: Any, indexed: Sequence[str]) -> list[str] | None:
+    """The sources a question is restricted to (None: all), or QuestionError naming the indexed ones."""
+    if sources is None:
+        return None
+    if not isinstance(sources, (list, tuple)) or not all(isinstance(s, str) for s in sources):
+        raise QuestionError("sources 必须是文件名列表（sources must be a list of file names；已索引："
+                            f"{', '.join(indexed)}）")
+    unknown = [s for s in sources if s not in indexed]
+    if unknown:
+        raise QuestionError(f"没有这些来源：{', '.join(unknown)}（indexed sources: {', '.join(indexed)}）")
+    return list(dict.fromkeys(sources)) or None
 
 
 def _without_secrets(text: str, config: Config) -> str:
@@ -125,7 +138,8 @@ class Assistant:
     def paragraph(self, source: str, number: int) -> Passage | None:
         """One paragraph by its source and number (what a citation points to), or None."""
         p = self.retriever.by_number(source, number)
-        return Passage(p.source, p.number, p.section, p.text, 1.0) if p else None
+        return Passage(p.source, p.number, p.section, p.text, 1.0, self.retriever.title(p.source), p.page) \
+            if p else None
 
     def backend_for(self, name: str | None = None) -> backends_mod.Backend:
         """The backend called NAME (default: the configured one), created on first use; ConfigError if unknown."""
@@ -139,15 +153,16 @@ class Assistant:
             return self._backends[name]
 
     def _prepare(self, question: Any, history: Any, top_k: int | None,
-                 backend: backends_mod.Backend) -> "_Prepared":
+                 backend: backends_mod.Backend, sources: Any = None) -> "_Prepared":
         q = clean_question(question)
+        chosen = clean_sources(sources, self.retriever.sources)
         if top_k is not None and (not isinstance(top_k, int) or isinstance(top_k, bool) or not 1 <= top_k <= 50):
             raise QuestionError("top_k 必须是 1 到 50 之间的整数")
         past = clean_history(history)
         prep = _Prepared(q, contextualize(q, past, self.tokenizer), past)
         if prep.query.context and not backend.grounded and self.config.condense != "rules":
             self._condense(prep, backend)
-        prep.hits = self.retriever.search(prep.query, top_k or self.config.top_k)
+        prep.hits = self.retriever.search(prep.query, top_k or self.config.top_k, sources=chosen)
         prep.assessment = assess(prep.query, prep.hits, self.tokenizer, self.retriever)
         return prep
 
@@ -168,13 +183,14 @@ class Assistant:
             prep.notices.append(f"{backend.name} 没能把追问改写成完整问题，按规则理解追问")
 
     def ask(self, question: str, history: Sequence[dict] | None = None, top_k: int | None = None,
-            id: Any = None, backend: str | None = None) -> Answer:
-        """Answer one question (with optional OpenAI-style history) with BACKEND (a name; default: configured).
+            id: Any = None, backend: str | None = None, sources: list[str] | None = None) -> Answer:
+        """Answer one question (with optional OpenAI-style history) with BACKEND (a name; default: configured),
+        from the reports named in SOURCES (file names; default: all indexed).
 
         Never raises for a refusal or a failing model: the extractive answer comes with a notice instead."""
         t0 = time.perf_counter()
         be = self.backend_for(backend)
-        prep = self._prepare(question, history, top_k, be)
+        prep = self._prepare(question, history, top_k, be, sources)
         if not prep.assessment.answerable:
             return self._finish(prep, _refusal_draft(prep), be.name, t0, id)
         if be.grounded:
@@ -190,13 +206,14 @@ class Assistant:
         return self._settle(prep, be, draft, t0, id)
 
     def stream(self, question: str, history: Sequence[dict] | None = None, top_k: int | None = None,
-               id: Any = None, backend: str | None = None) -> Iterator[str | Answer]:
+               id: Any = None, backend: str | None = None,
+               sources: list[str] | None = None) -> Iterator[str | Answer]:
         """Yield pieces of answer text as they come, then the complete Answer (citations verified).
 
         When a model fails part-way, the pieces already yielded are superseded by the final Answer's text."""
         t0 = time.perf_counter()
         be = self.backend_for(backend)
-        prep = self._prepare(question, history, top_k, be)
+        prep = self._prepare(question, history, top_k, be, sources)
         if not prep.assessment.answerable:
             draft = _refusal_draft(prep)
             yield draft.text
@@ -256,14 +273,21 @@ class Assistant:
                 id: Any) -> Answer:
         hits = prep.hits
         retrieved = [Passage(h.paragraph.source, h.paragraph.number, h.paragraph.section, h.paragraph.text,
-                             round(h.score, 4)) for h in hits]
+                             round(h.score, 4), self.retriever.title(h.paragraph.source), h.paragraph.page)
+                     for h in hits]
         if draft is None or (draft.refused and not draft.text):
             draft = backends_mod.Draft(_refusal(hits, Assessment(False, "", [])), [], True)
         condensed = prep.condensed or (prep.query.condensed if prep.query.context else None)
-        return Answer(question=prep.question, answer=draft.text, refused=draft.refused, citations=draft.citations,
+        return Answer(question=prep.question, answer=draft.text, refused=draft.refused,
+                      citations=[self._located(c) for c in draft.citations],
                       retrieved=retrieved, backend=backend, elapsed_ms=(time.perf_counter() - t0) * 1000, id=id,
                       condensed_question=condensed, notices=list(prep.notices),
                       unsupported_sentences=list(prep.unsupported))
+
+    def _located(self, c):
+        """A citation naming its document's title and page, however the backend built it."""
+        p = self.retriever.by_number(c.source, c.paragraph)
+        return replace(c, title=c.title or self.retriever.title(c.source), page=c.page if p is None else p.page)
 
 
 @dataclass

@@ -18,6 +18,8 @@ class Citation:
     end: int
     score: float
     verified: bool = True  # the quoted paragraph supports the sentence carrying the marker (words and numbers)
+    title: str | None = None  # the document's title (the file name when it has none); filled in by the Assistant
+    page: int | None = None  # the PDF page the paragraph starts on; None for other formats
 
     def __post_init__(self) -> None:
         if self.text[self.start:self.end] != self.quote:
@@ -32,6 +34,8 @@ class Passage:
     section: str | None
     text: str
     score: float
+    title: str | None = None  # the document's title (the file name when it has none)
+    page: int | None = None  # the PDF page the paragraph starts on; None for other formats
 
 
 @dataclass
@@ -68,9 +72,11 @@ class Answer:
         """The citations as plain text: one line per marker with where it points and what it quotes."""
         lines = ["来源："] if self.citations else []
         for c in self.citations:
-            where = f"第{c.paragraph}段" + (f"（{c.section}）" if c.section else "")
+            doc = f"{c.title}（{c.source}）" if c.title and c.title != c.source else c.source
+            where = (f"第{c.page}页 " if c.page is not None else "") + f"第{c.paragraph}段" + \
+                (f"（{c.section}）" if c.section else "")
             flag = "" if c.verified else "（未能核实：该段落不支持这句话）"
-            lines.append(f"[{c.n}] {c.source} {where}：“{c.quote}”{flag}")
+            lines.append(f"[{c.n}] {doc} {where}：“{c.quote}”{flag}")
         return "\n".join(lines)
 
     def format(self) -> str:

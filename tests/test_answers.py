@@ -6,8 +6,8 @@ import pytest
 from assistant.errors import QuestionError
 
 CONTRACT = {"id", "question", "answer", "refused", "citations", "retrieved", "backend", "elapsed_ms"}
-CITATION = {"n", "source", "paragraph", "section", "text", "quote", "start", "end", "score"}
-PASSAGE = {"source", "paragraph", "section", "text", "score"}
+CITATION = {"n", "source", "paragraph", "section", "text", "quote", "start", "end", "score", "title", "page"}
+PASSAGE = {"source", "paragraph", "section", "text", "score", "title", "page"}
 
 
 def _check_contract(d):

@@ -14,8 +14,9 @@ EXPORTED = {"Answer", "Assistant", "AssistantError", "Citation", "Config", "Conf
 ANSWER_KEYS = {"id", "question", "answer", "refused", "citations", "retrieved", "backend", "elapsed_ms",
                "unsupported_sentences"}
 OPTIONAL_KEYS = {"condensed_question", "notices"}
-CITATION_KEYS = {"n", "source", "paragraph", "section", "text", "quote", "start", "end", "score", "verified"}
-PASSAGE_KEYS = {"source", "paragraph", "section", "text", "score"}
+CITATION_KEYS = {"n", "source", "paragraph", "section", "text", "quote", "start", "end", "score", "verified",
+                 "title", "page"}
+PASSAGE_KEYS = {"source", "paragraph", "section", "text", "score", "title", "page"}
 
 
 def test_all_is_exactly_the_public_surface():
