@@ -56,13 +56,41 @@ def start_server(port: int) -> subprocess.Popen:
     raise SystemExit("llama_cpp.server did not start within 60 s")
 
 
+class Replay:
+    """Stands in for an Assistant: hands back the answers a --dump run saved, so a long run can be re-scored."""
+
+    def __init__(self, path: str, name: str):
+        from types import SimpleNamespace
+
+        from assistant.contract import Answer, Citation, Passage
+
+        self.config, self.backend = SimpleNamespace(top_k=5), SimpleNamespace(name=name)
+        self.answers = {}
+        for line in Path(path).read_text(encoding="utf-8").splitlines():
+            d = json.loads(line)
+            d["citations"] = [Citation(**c) for c in d["citations"]]
+            d["retrieved"] = [Passage(**r) for r in d["retrieved"]]
+            self.answers[d["id"]] = Answer(**d)
+
+    def ask(self, question, history=None, top_k=None, id=None, backend=None):
+        return self.answers[id]
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--backends", default="extractive,llamacpp,openai")
     ap.add_argument("--file", default=str(DEV))
     ap.add_argument("--write", action="store_true")
+    ap.add_argument("--replay", action="append", default=[], metavar="NAME=FILE",
+                    help="score answers saved with --dump instead of asking again")
     ap.add_argument("--dump", help="write every answer's contract here (JSON lines), to see what the model said")
     args = ap.parse_args()
+    items = load_questions(Path(args.file))
+    results = {}
+    for spec in args.replay:
+        name, _, path = spec.partition("=")
+        results[name] = score(Replay(path, name), items, backend=name)
+    backends = [b for b in args.backends.split(",") if b and b not in results]
     port = free_port()
     with tempfile.TemporaryDirectory() as tmp:
         config = load_config(overrides={"data_dir": str(ROOT / "data"), "index_dir": str(Path(tmp) / "index"),
@@ -70,10 +98,8 @@ def main() -> int:
                                         "openai_model": "qwen", "llamacpp_context": 2048, "llm_timeout": 180.0,
                                         # the 1.5B model on 2 busy cores: ~17 prompt tokens/s, so keep prompts short
                                         "llm_prompt_chars": 1000, "llm_max_tokens": 256})
-        assistant = Assistant.from_config(config, notify=lambda m: None)
-        items = load_questions(Path(args.file))
-        results = {}
-        for name in args.backends.split(","):
+        assistant = Assistant.from_config(config, notify=lambda m: None) if backends else None
+        for name in backends:
             server = start_server(port) if name == "openai" else None
             try:
                 if name == "llamacpp":
