@@ -117,7 +117,11 @@ def main() -> int:
             finally:
                 if server:
                     server.terminate()
-                    server.wait(10)
+                    try:
+                        server.wait(10)
+                    except subprocess.TimeoutExpired:  # it sometimes ignores SIGTERM mid-request
+                        server.kill()
+                        server.wait()
     rows = {name: s.as_dict() for name, s in results.items()}
     header = "| metric | " + " | ".join(rows) + " |"
     lines = [header, "|---" * (len(rows) + 1) + "|"]
