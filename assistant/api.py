@@ -80,16 +80,16 @@ class Service:
         return await anyio.to_thread.run_sync(functools.partial(fn, *args, **kwargs), limiter=self._limiter)
 
     def ask(self, question: Any, history: Any = None, top_k: int | None = None, backend: str | None = None,
-            id: Any = None) -> Answer:
+            id: Any = None, sources: Any = None) -> Answer:
         _check_backend(backend)
         _check_length(question)
-        return self.current().ask(question, history, top_k, id=id, backend=backend)
+        return self.current().ask(question, history, top_k, id=id, backend=backend, sources=sources)
 
     def stream(self, question: Any, history: Any = None, top_k: int | None = None,
-               backend: str | None = None) -> Iterator[str | Answer]:
+               backend: str | None = None, sources: Any = None) -> Iterator[str | Answer]:
         _check_backend(backend)
         _check_length(question)
-        return self.current().stream(question, history, top_k, backend=backend)
+        return self.current().stream(question, history, top_k, backend=backend, sources=sources)
 
     def sources(self) -> dict[str, int]:
         counts: dict[str, int] = {}
@@ -148,6 +148,8 @@ class AskRequest(BaseModel):
         None, description="how many paragraphs to retrieve (default: the top_k setting)")
     backend: str | None = Field(None, description="answer backend (default: the server's); see /api/health")
     id: str | int | None = Field(None, description="echoed back in the answer, for matching replies to requests")
+    sources: list[str] | None = Field(None, description="answer only from these reports (file names, as listed by "
+                                                        "/api/sources; default: all)", examples=[None])
 
 
 def _bearer_ok(headers: list[tuple[bytes, bytes]], key: str) -> bool:
@@ -231,8 +233,16 @@ def build_api(assistant: Assistant, config: Config, *, host: str = "127.0.0.1",
                          413: {"description": "question too long"}, 503: {"description": "index rebuilding"}})
     async def ask(req: AskRequest):
         history = [m.model_dump() for m in req.history] if req.history is not None else None
-        answer = await service.run(service.ask, req.question, history, req.top_k, req.backend, req.id)
+        answer = await service.run(service.ask, req.question, history, req.top_k, req.backend, req.id, req.sources)
         return JSONResponse(answer.to_dict())
+
+    @app.get("/api/sources", summary="The indexed reports: file, title, paragraphs, format and date")
+    async def sources():
+        indexed = await service.run(lambda: service.current().store.sources())
+        keys = ("format", "date", "sha", "indexed")
+        return {"sources": [{"source": m["source"], "title": m.get("title") or m["source"],
+                             "paragraphs": m.get("paragraphs", 0), **{k: m[k] for k in keys if m.get(k)}}
+                            for m in indexed]}
 
     @app.get("/api/health", summary="Index, embedder and backends")
     async def health():

@@ -30,11 +30,13 @@ def build_mcp(service: "Service", public: bool = False) -> FastMCP:
                   transport_security=security, log_level="WARNING")
 
     @mcp.tool(title="Ask the report")
-    async def ask_report(question: str) -> CallToolResult:
+    async def ask_report(question: str, sources: list[str] | None = None) -> CallToolResult:
         """Answer a question (in Chinese) from the report. The text ends with a 来源 list: each [n] marker with its
-        source, paragraph number and verbatim quote; structuredContent.citations has the same as objects."""
+        source, paragraph number and verbatim quote; structuredContent.citations has the same as objects.
+        SOURCES (optional) keeps the answer to these reports' file names."""
         try:
-            answer = await service.run(service.ask, question)  # in a worker thread: keep the loop free
+            # in a worker thread: keep the loop free
+            answer = await service.run(service.ask, question, sources=sources)
         except (ApiError, AssistantError) as e:
             return _text(str(e), error=True)
         d = answer.to_dict()

@@ -43,6 +43,7 @@ class ChatRequest(BaseModel):
     stream: bool = False
     top_k: Annotated[int, Field(strict=True, ge=1, le=50)] | None = Field(
         None, description="extension: how many paragraphs to retrieve")
+    sources: list[str] | None = Field(None, description="extension: answer only from these reports (file names)")
 
 
 def text_of(content: str | list[ContentPart] | None) -> str:
@@ -119,9 +120,9 @@ def openai_router(service: "Service") -> APIRouter:
         question, history = question_and_history(req.messages)
         completion_id, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
         if not req.stream:
-            answer = await service.run(service.ask, question, history, req.top_k)
+            answer = await service.run(service.ask, question, history, req.top_k, sources=req.sources)
             return JSONResponse(completion(answer, completion_id, created))
-        pieces = service.stream(question, history, req.top_k)
+        pieces = service.stream(question, history, req.top_k, sources=req.sources)
         first = await service.run(next, pieces)  # retrieval; a bad question raises here, while a 400 can be sent
         return StreamingResponse(sse(pieces, first, completion_id, created), media_type="text/event-stream",
                                  headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

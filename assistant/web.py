@@ -50,6 +50,19 @@ def report_title(documents: list[dict]) -> str:
     return title if len(documents) == 1 else f"{title} 等 {len(documents)} 份报告"
 
 
+def source_choices(documents: list[dict]) -> list[tuple[str, str]]:
+    """(label, value) pairs for the sources picker: the title shown (with the file when titles repeat), the file
+    name sent as ``sources=``."""
+    titles = [d["title"] or d["source"] for d in documents]
+    return [(t if titles.count(t) == 1 else f"{t}（{d['source']}）", d["source"]) for t, d in zip(titles, documents)]
+
+
+def chosen_sources(selected: Any, documents: list[dict]) -> list[str] | None:
+    """What to pass as ``sources=``: None when nothing or everything is picked (ask every report)."""
+    picked = [s for s in (selected or []) if isinstance(s, str)]
+    return picked if picked and set(picked) != {d["source"] for d in documents} else None
+
+
 def backend_names(assistant) -> list[str]:
     """The backends a person may pick: those the package knows, the configured one first."""
     names = list(backends_mod.available())
@@ -70,7 +83,7 @@ class Chat:
         return fulltext_html(self.documents, cited_paragraphs(answer))
 
     def respond(self, question: str, messages: list[dict], turns: list[dict], top_k: float,
-                backend: str) -> Iterator[tuple]:
+                backend: str, sources: list[str] | None = None) -> Iterator[tuple]:
         """Stream one answer into the chat. Yields (textbox, chatbot messages, turns, 原文 html)."""
         messages = list(messages or [])
         turns = list(turns or [])
@@ -81,6 +94,9 @@ class Chat:
         try:
             # Only name a backend other than the configured one, so an Assistant without per-call backends still works.
             choice = {"backend": backend} if backend and backend != self.assistant.backend.name else {}
+            picked = chosen_sources(sources, self.documents)
+            if picked:
+                choice["sources"] = picked
             text, last = "", 0.0
             answer = None
             for piece in self.assistant.stream(question, history_messages(turns), int(top_k) if top_k else None,
@@ -144,6 +160,10 @@ def build_ui(assistant, config: Config) -> gr.Blocks:
                         backend = gr.Dropdown(names, value=assistant.backend.name, label="回答方式（backend）",
                                               info="extractive 直接摘录原文；模型需先在配置中设置",
                                               interactive=len(names) > 1, elem_id="ra-backend")
+                        choices = source_choices(chat.documents)
+                        sources = gr.Dropdown(choices, value=[v for _, v in choices], multiselect=True,
+                                              label="检索范围（来源）", info="只在选中的报告中查找答案；不选即全部",
+                                              visible=len(choices) > 1, elem_id="ra-sources")
                         clear = gr.Button("清空对话", variant="secondary", elem_id="ra-clear")
                         gr.HTML(f'<div class="ra-side-note">共 {sum(len(d["paragraphs"]) for d in chat.documents)} '
                                 f'个段落 · 在“原文”中查看全文</div>', js_on_load=None)
@@ -155,7 +175,7 @@ def build_ui(assistant, config: Config) -> gr.Blocks:
                     gr.HTML("", js_on_load=None, scale=5)
                 fulltext = gr.HTML(chat.fulltext(), js_on_load=None, elem_id="ra-fulltext")
 
-        ask = dict(fn=chat.respond, inputs=[box, chatbot, turns, top_k, backend],
+        ask = dict(fn=chat.respond, inputs=[box, chatbot, turns, top_k, backend, sources],
                    outputs=[box, chatbot, turns, fulltext], concurrency_limit=4, show_progress="hidden")
         box.submit(**ask)
         send.click(**ask)

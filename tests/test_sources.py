@@ -65,3 +65,63 @@ def test_sources_text_names_title_file_and_page():
     assert Answer("q", "第一句[1]。", False, [c]).sources_text() == "来源：\n[1] 报告（r.pdf） 第3页 第2段：“第一句”"
     plain = Citation(1, "r.txt", 2, None, "第一句。", "第一句", 0, 3, 0.9)
     assert Answer("q", "第一句[1]。", False, [plain]).sources_text() == "来源：\n[1] r.txt 第2段：“第一句”"
+
+
+@pytest.fixture(scope="module")
+def api(many):
+    """The JSON API over the two reports, served on 127.0.0.1."""
+    httpx = pytest.importorskip("httpx")
+    from live_server import LiveServer
+
+    from assistant.api import build_api
+
+    with LiveServer(build_api(many, many.config, environ={})) as server, \
+            httpx.Client(base_url=server.url, timeout=60) as client:
+        yield client
+
+
+def test_api_ask_can_be_kept_to_chosen_sources(api):
+    r = api.post("/api/ask", json={"question": "农村公路建设存在什么问题？", "sources": ["roads.html"]})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert {p["source"] for p in body["retrieved"]} == {"roads.html"}
+    assert body["citations"] and body["citations"][0]["title"] == "农村公路建设情况通报"
+
+
+def test_api_unknown_or_malformed_sources_are_400(api):
+    r = api.post("/api/ask", json={"question": "农村公路建设存在什么问题？", "sources": ["nope.txt"]})
+    assert r.status_code == 400 and "roads.html" in r.json()["error"]["message"]
+    assert REPORT.name in r.json()["error"]["message"]
+    r = api.post("/api/ask", json={"question": "农村公路建设存在什么问题？", "sources": "roads.html"})
+    assert r.status_code == 400 and "sources" in r.json()["error"]["message"]
+
+
+def test_api_lists_the_indexed_sources(api):
+    r = api.get("/api/sources")
+    assert r.status_code == 200
+    listed = {s["source"]: s for s in r.json()["sources"]}
+    assert set(listed) == {REPORT.name, "roads.html"}
+    assert listed["roads.html"]["title"] == "农村公路建设情况通报" and listed["roads.html"]["format"] == "html"
+    assert listed[REPORT.name]["paragraphs"] > 5
+
+
+def test_openai_endpoint_passes_sources_through(api):
+    r = api.post("/v1/chat/completions", json={"model": "report-assistant", "sources": ["roads.html"],
+                                               "messages": [{"role": "user", "content": "农村公路建设存在什么问题？"}]})
+    assert r.status_code == 200, r.text
+    assert {c["source"] for c in r.json()["choices"][0]["message"]["citations"]} == {"roads.html"}
+    r = api.post("/v1/chat/completions", json={"sources": ["nope.txt"],
+                                               "messages": [{"role": "user", "content": "农村公路建设存在什么问题？"}]})
+    assert r.status_code == 400
+
+
+def test_sources_listing_needs_the_key_when_set(many):
+    import httpx
+    from live_server import LiveServer
+
+    from assistant.api import build_api
+
+    with LiveServer(build_api(many, many.config, environ={many.config.api_key_env: "k-123"})) as server:
+        assert httpx.get(server.url + "/api/sources").status_code == 401
+        ok = httpx.get(server.url + "/api/sources", headers={"Authorization": "Bearer k-123"})
+        assert ok.status_code == 200 and ok.json()["sources"]

@@ -154,6 +154,36 @@ def test_unexpected_failure_is_one_line(assistant):
     assert "内部错误：RuntimeError: index gone" in content and "second line" not in content
 
 
+def test_respond_passes_the_chosen_sources(assistant):
+    from assistant.web import Chat, source_choices
+
+    class Recording:
+        """The real assistant, with a second (unindexed) report listed and each stream call's options recorded."""
+        backend = assistant.backend
+
+        def __init__(self):
+            self.calls = []
+
+        def documents(self):
+            docs = assistant.documents()
+            return docs + [dict(docs[0], source="other.txt", title="另一份报告")]
+
+        def stream(self, *args, **kwargs):
+            self.calls.append(kwargs)
+            return assistant.stream(*args, **kwargs)
+
+    fake = Recording()
+    chat = Chat(fake)
+    report = chat.documents[0]["source"]
+    assert [v for _, v in source_choices(chat.documents)] == [report, "other.txt"]
+    assert source_choices(chat.documents)[1][0] == "另一份报告"
+    updates = list(chat.respond("巡视组从哪天开始进驻？", [], [], 5, "extractive", [report]))
+    assert fake.calls[-1]["sources"] == [report] and 'id="cite-1-1"' in updates[-1][1][-1]["content"]
+    for everything in ([report, "other.txt"], [], None):  # all or none picked: ask every report
+        list(chat.respond("巡视组从哪天开始进驻？", [], [], 5, "extractive", everything))
+        assert "sources" not in fake.calls[-1]
+
+
 def test_ui_builds_with_title_and_settings(assistant, report_config):
     from assistant.web import backend_names, build_ui, mount_options
 
