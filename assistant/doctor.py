@@ -38,12 +38,13 @@ def check_index(config: Config, embedder, tokenizer) -> Check:
     from .ingest import source_hashes, why_rebuild
 
     rebuild = f"run: assistant ingest {config.data_dir}"
-    if not Path(config.index_dir).exists():
+    where = store_mod.location(config)  # the Chroma server when chroma_url is set, else index_dir
+    if not where.url and not Path(config.index_dir).exists():
         return Check("index", False, f"{config.index_dir} does not exist", rebuild)
     try:
-        store = store_mod.Store.open(Path(config.index_dir))
+        store = store_mod.Store.open(where)
     except Exception as e:
-        return Check("index", False, f"{config.index_dir} cannot be opened ({e})", rebuild)
+        return Check("index", False, f"{where} cannot be opened ({e})", rebuild)
     try:
         reason = why_rebuild(store, embedder, tokenizer, source_hashes([Path(config.data_dir)]))
         docs = len(store.documents())
@@ -52,7 +53,7 @@ def check_index(config: Config, embedder, tokenizer) -> Check:
         store.close()
     if reason:
         return Check("index", False, f"out of date: {reason}", rebuild + " (or just ask: it rebuilds itself)")
-    return Check("index", True, f"{config.index_dir}: {docs} report(s), {chunks} chunks, current")
+    return Check("index", True, f"{where}: {docs} report(s), {chunks} chunks, current")
 
 
 def check_backend(name: str, config: Config) -> Check:

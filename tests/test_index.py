@@ -121,3 +121,16 @@ def test_refuses_to_overwrite_a_folder_it_did_not_build(tmp_path, embedder):
     with pytest.raises(IndexStoreError, match="not an index"):
         build_index([REPORT], foreign, embedder, get_tokenizer())
     assert (foreign / "notes.txt").read_text() == "precious"
+
+
+def test_doctor_checks_the_configured_index_embedded_or_server(report_config, assistant, embedder):
+    from dataclasses import replace
+
+    from assistant.doctor import check_index
+    from assistant.tokens import get_tokenizer
+
+    ok = check_index(report_config, embedder, get_tokenizer())
+    assert ok.ok and str(report_config.index_dir) in ok.detail
+    away = replace(report_config, chroma_url="http://127.0.0.1:9", chroma_timeout=2.0)  # nothing listens there
+    check = check_index(away, embedder, get_tokenizer())
+    assert not check.ok and "127.0.0.1:9" in check.detail
