@@ -25,7 +25,7 @@ from .document import CHUNKING_VERSION, Chunk, Document, build_document, chunk_p
 from .embedder import Embedder
 from .errors import IndexStoreError, ReadError
 from .lock import IndexLock, IngestLockedError
-from .reader import SUFFIXES, find_files, read_file
+from .reader import SUFFIXES, file_sha256, find_files, read_file, too_large
 from .tokens import Tokenizer
 
 Notify = Callable[[str], None]
@@ -67,14 +67,20 @@ def _source_name(path: Path, roots: list[Path]) -> str:
     return path.name
 
 
-def source_hashes(paths: list[Path]) -> dict[str, str]:
-    """What the index should have been built from: source name -> sha256 of the file's bytes."""
+def source_hashes(paths: list[Path], skipped: list[str] | None = None) -> dict[str, str]:
+    """What the index should have been built from: source name -> sha256 of the file's bytes. Files over the
+    size cap are left out (never read), as ingestion leaves them out; SKIPPED, when given, gets why."""
     out = {}
-    for f in find_files(paths):
+    for f in find_files(paths, skipped):
         try:
-            out[_source_name(f, paths)] = hashlib.sha256(f.read_bytes()).hexdigest()
+            sha = file_sha256(f)
         except OSError:
             continue  # unreadable now: ingestion will report it
+        if sha is None:
+            if skipped is not None:
+                skipped.append(too_large(f, f.stat().st_size) or f"{f}: too large")
+            continue
+        out[_source_name(f, paths)] = sha
     return out
 
 
@@ -85,7 +91,7 @@ def manifest_for(embedder: Embedder, tokenizer: Tokenizer, sources: dict[str, st
 
 def read_documents(paths: list[Path], report: IngestReport) -> list[Document]:
     docs = []
-    for f in find_files(paths):
+    for f in find_files(paths, report.skipped):
         doc = _read(f, _source_name(f, paths), report)
         if doc:
             docs.append(doc)
@@ -139,7 +145,8 @@ def update_index(paths: list[Path], where, embedder: Embedder, tokenizer: Tokeni
     t0 = time.perf_counter()
     report = IngestReport()
     with IndexLock(loc.path):
-        files = {_source_name(f, paths): f for f in find_files(paths)}
+        loops: list[str] = []
+        files = {_source_name(f, paths): f for f in find_files(paths, loops)}
         if not rebuild:
             try:
                 current = store_mod.Store.open(loc)
@@ -149,18 +156,20 @@ def update_index(paths: list[Path], where, embedder: Embedder, tokenizer: Tokeni
                 rebuild = True
             else:
                 rebuild = whole_rebuild_reason(current.manifest, embedder, tokenizer) is not None
-                m = current.manifest
-                if not rebuild and {**m.get("skipped", {}), **m.get("sources", {})} == source_hashes(paths):
+                m, passed_over = current.manifest, []
+                if not rebuild and {**m.get("skipped", {}), **m.get("sources", {})} == \
+                        source_hashes(paths, passed_over):
                     # nothing changed: nothing to embed, and no reason to rewrite the index
                     docs = current.documents()
                     report.files = report.unchanged = len(docs)
                     report.paragraphs = sum(int(d.metadata.get("paragraphs") or 0) for d in docs)
                     report.chunks = current.size
-                    report.skipped = [f"{k}: 与上次相同，仍无法读取" for k in m.get("skipped", {})]
+                    report.skipped = passed_over + [f"{k}: 与上次相同，仍无法读取" for k in m.get("skipped", {})]
                     current.close()
                     report.seconds = time.perf_counter() - t0
                     return report
                 current.close()
+        report.skipped.extend(loops)
         with store_mod.update(loc, embedder.dim, fresh=rebuild) as w:
             _apply(files, w, embedder, tokenizer, report, progress, paths)
     report.seconds = time.perf_counter() - t0
@@ -175,9 +184,12 @@ def _apply(files: dict[str, Path], w: store_mod.Writer, embedder: Embedder, toke
     docs: list[Document] = []
     for name, f in files.items():
         try:
-            sha = hashlib.sha256(f.read_bytes()).hexdigest()
+            sha = file_sha256(f)
         except OSError as e:
             report.skipped.append(f"{f}: cannot be read ({e.strerror or e})")
+            continue
+        if sha is None:  # over the size cap: named, never read, and (like source_hashes) not in the manifest
+            report.skipped.append(too_large(f, f.stat().st_size) or f"{f}: too large")
             continue
         if old.get(name) == sha:
             sources[name] = sha

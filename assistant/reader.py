@@ -2,7 +2,9 @@
 .docx and text PDFs (see formats.py)."""
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -54,11 +56,29 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
     return text, "gb18030"
 
 
+def too_large(path: Path, size: int) -> str | None:
+    """Why a file of SIZE bytes is not read, or None."""
+    if size > MAX_BYTES:
+        return f"{path.name}: {size // (1024 * 1024)} MB is too large for a report (limit {MAX_BYTES >> 20} MB)"
+    return None
+
+
+def file_sha256(path: Path) -> str | None:
+    """The sha256 of a file's bytes, read 1 MB at a time; None for a file over MAX_BYTES (never read)."""
+    with open(path, "rb") as f:
+        if too_large(path, os.fstat(f.fileno()).st_size):
+            return None
+        h = hashlib.sha256()
+        while block := f.read(1 << 20):
+            h.update(block)
+    return h.hexdigest()
+
+
 def read_file(path: Path) -> RawFile:
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise ReadError(f"{path.name}: {size // (1024 * 1024)} MB is too large for a report (limit 50 MB)")
+        why = too_large(path, path.stat().st_size)
+        if why:
+            raise ReadError(why)
         data = path.read_bytes()
     except OSError as e:
         raise ReadError(f"{path}: cannot be read ({e.strerror or e})") from None
@@ -85,15 +105,37 @@ def read_file(path: Path) -> RawFile:
     return RawFile(path, path.name, text, encoding, digest)
 
 
-def find_files(paths: list[Path]) -> list[Path]:
-    """Report files under PATHS (files or folders), sorted, without following symlinked folders."""
+def symlink_loop(path: Path) -> str | None:
+    """Why PATH, a symlink, is a loop (it resolves to itself, or to a folder that holds it), or None."""
+    try:
+        os.stat(path)
+    except OSError as e:
+        return f"{path}: symlink loop ({os.readlink(path)} leads back to itself), skipped" \
+            if e.errno == errno.ELOOP else None
+    target, home = Path(os.path.realpath(path)), path.parent.resolve()
+    if target.is_dir() and (target == home or target in home.parents):
+        return f"{path}: symlink loop (links to {os.readlink(path)}, a folder that contains it), not followed"
+    return None
+
+
+def find_files(paths: list[Path], skipped: list[str] | None = None) -> list[Path]:
+    """Report files under PATHS (files or folders), sorted, without following symlinked folders. Symlink loops
+    are left out and, when SKIPPED is given, named there."""
     found: list[Path] = []
     for p in paths:
         if p.is_file():
             found.append(p)
         elif p.is_dir():
-            found.extend(f for f in sorted(p.rglob("*")) if f.suffix.lower() in SUFFIXES and f.is_file()
-                         and not any(part.startswith(".") for part in f.relative_to(p).parts))
+            for f in sorted(p.rglob("*")):
+                if any(part.startswith(".") for part in f.relative_to(p).parts):
+                    continue
+                if f.is_symlink() and (why := symlink_loop(f)):
+                    if skipped is not None:
+                        skipped.append(why)
+                elif f.suffix.lower() in SUFFIXES and f.is_file():
+                    found.append(f)
+        elif p.is_symlink() and (why := symlink_loop(p)):
+            raise ReadError(why)
         else:
             raise ReadError(f"{p}: no such file or folder")
     return sorted(set(found))

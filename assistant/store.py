@@ -334,12 +334,25 @@ def update(where: "Location | Path | str", dim: int, fresh: bool) -> Iterator[Wr
         shutil.rmtree(old, ignore_errors=True)
     except OSError as e:
         raise IndexStoreError(f"cannot write the index at {path}: {e.strerror or e}") from None
+    except Exception as e:
+        if not _is_storage_error(e):
+            raise
+        hint = "disk full? free some space and run the ingest again; " if "full" in str(e).lower() else ""
+        raise IndexStoreError(f"cannot write the index at {path}: {hint}"
+                              f"the previous index is unchanged ({type(e).__name__}: {e})") from None
     finally:
         if tmp.exists():
             _forget_clients()
             shutil.rmtree(tmp, ignore_errors=True)
         for left in path.parent.glob(f".{path.name}.building-*"):  # left by a killed ingest (we hold the lock)
             shutil.rmtree(left, ignore_errors=True)
+
+
+def _is_storage_error(e: Exception) -> bool:
+    """Chroma or its sqlite failing to write (disk full, read-only, I/O error), not a bug of ours."""
+    import sqlite3
+
+    return isinstance(e, sqlite3.Error) or type(e).__module__.startswith("chromadb")
 
 
 def _swapped_out(path: Path) -> Path | None:

@@ -186,9 +186,9 @@ def test_disk_full_during_ingest_leaves_the_old_index(report_config, dev_items, 
                             str(data), "--index-dir", str(index)], capture_output=True, text=True, cwd=ROOT,
                            timeout=300)
         print(f"\ndisk full: exit {r.returncode}: {r.stderr.strip()[-300:]}")
-        # One line that says the disk is full. (store.py reports it as an internal error, exit 1, not as an
-        # IndexStoreError naming the index directory: reported to the store's owner.)
-        assert r.returncode in (1, 2) and len(r.stderr.strip().splitlines()) == 1 and "full" in r.stderr, r.stderr
+        # One line that says the disk is full and names the index directory (an IndexStoreError: exit 2).
+        assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1 and "full" in r.stderr, r.stderr
+        assert f"cannot write the index at {index}" in r.stderr and "内部错误" not in r.stderr, r.stderr
         assert "Traceback" not in r.stderr
         assert dev_citations(Assistant.from_config(cfg, notify=lambda m: None, embedder=embedder),
                              dev_items) == before, "the old index answers as before"

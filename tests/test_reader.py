@@ -39,3 +39,37 @@ def test_find_files_skips_other_suffixes_and_hidden(tmp_path):
     assert [p.name for p in find_files([tmp_path])] == ["a.txt", "b.md"]
     with pytest.raises(ReadError, match="no such file"):
         find_files([tmp_path / "missing"])
+
+
+def test_symlink_loops_are_named_as_skipped(tmp_path):
+    import os
+    from pathlib import Path
+
+    from assistant.reader import find_files
+
+    (tmp_path / "r.txt").write_text("报告正文。", encoding="utf-8")
+    os.symlink("b.txt", tmp_path / "a.txt")
+    os.symlink("a.txt", tmp_path / "b.txt")
+    (tmp_path / "sub").mkdir()
+    os.symlink("..", tmp_path / "sub" / "up")
+    skipped: list[str] = []
+    assert find_files([tmp_path], skipped) == [tmp_path / "r.txt"]
+    assert len(skipped) == 3 and all("symlink loop" in s for s in skipped)
+    assert {Path(s.split(": ")[0]).name for s in skipped} == {"a.txt", "b.txt", "up"}
+    assert find_files([tmp_path]) == [tmp_path / "r.txt"]  # without a list: left out as before
+
+
+def test_hashes_skip_files_over_the_cap_without_reading_them(tmp_path):
+    import hashlib
+
+    from assistant.ingest import source_hashes
+    from assistant.reader import MAX_BYTES, file_sha256
+
+    (tmp_path / "r.txt").write_text("报告正文。", encoding="utf-8")
+    with open(tmp_path / "big.txt", "wb") as f:  # sparse: no disk, and hashing it would take seconds
+        f.truncate(MAX_BYTES + 1)
+    skipped: list[str] = []
+    hashes = source_hashes([tmp_path], skipped)
+    assert set(hashes) == {"r.txt"} and file_sha256(tmp_path / "big.txt") is None
+    assert skipped == ["big.txt: 50 MB is too large for a report (limit 50 MB)"]
+    assert hashes["r.txt"] == hashlib.sha256((tmp_path / "r.txt").read_bytes()).hexdigest()
