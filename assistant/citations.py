@@ -188,7 +188,7 @@ def verify(text: str, hits: Sequence, words: Words, lexicon: Lexicon, k: int | N
 
 
 def _attach(sentence: str, markers: str) -> str:
-    """Markers go before the sentence's closing punctuation: "…进驻[1]。"."""
-    body = sentence.rstrip(_TRAILING + _CLOSERS)
+    """Markers go before the sentence's closing punctuation, after a closing quote: "…“尽锐出战”[1]。"."""
+    body = sentence.rstrip(_TRAILING)
     tail = sentence[len(body):]
     return body + markers + tail if markers else sentence

@@ -90,3 +90,8 @@ def test_refusal_wording(text, refusal):
 def test_a_partial_refusal_sentence_is_not_flagged(hits):
     v = check("水利扶贫任务推进缓慢[3]。资料中没有提到具体的资金数额。", hits)
     assert v.unsupported == [] and v.verified == 1
+
+
+def test_marker_goes_after_a_closing_quote_and_before_the_full_stop(hits):
+    v = check("扶贫贷款考核指标“不够精准”。", hits)
+    assert v.text == "扶贫贷款考核指标“不够精准”[1]。"
