@@ -1,6 +1,7 @@
 """`assistant serve`: one port for the web chat (gradio), the JSON/OpenAI-compatible HTTP API and MCP."""
 from __future__ import annotations
 
+import gc
 import hmac
 import os
 import sys
@@ -45,6 +46,10 @@ def create_app(assistant, config: Config, host: str = "127.0.0.1", environ: Mapp
 
 def serve(config: Config, host: str = "127.0.0.1", port: int = 7860) -> int:
     offline_environment()
+    # Start-up allocates ~a million long-lived objects (gradio, fastapi, pydantic models); the cyclic GC would walk
+    # them again and again (~1.3 s of gradio's import here). Collect once at the end and freeze what is left, so
+    # the GC of a serving process no longer scans start-up objects either.
+    gc.disable()
     import uvicorn
 
     from .answer import Assistant
@@ -55,5 +60,9 @@ def serve(config: Config, host: str = "127.0.0.1", port: int = 7860) -> int:
               f"（warning: {host} is reachable from other machines and no API key is set）", file=sys.stderr, flush=True)
     assistant = Assistant.from_config(config)
     print(f"问答助手已启动：http://{host}:{port}/ （API 文档：/docs）", flush=True)
-    uvicorn.run(create_app(assistant, config, host=host), host=host, port=port, log_level="warning")
+    app = create_app(assistant, config, host=host)
+    gc.collect()
+    gc.freeze()
+    gc.enable()
+    uvicorn.run(app, host=host, port=port, log_level="warning")
     return 0
