@@ -118,8 +118,22 @@ class ScriptedLLM:
         self.httpd.server_close()
 
 
+_HELD: list = []  # sockets kept bound for the whole session, see refused_port()
+
+
+def refused_port() -> int:
+    """A port that refuses connections for the whole test session: bound, so no server started later can take it
+    (as one could take a released free_port()), but never listening."""
+    import socket
+
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    _HELD.append(s)
+    return s.getsockname()[1]
+
+
 def free_port() -> int:
-    """A port nothing listens on (bound, then released): connecting to it is refused."""
+    """A port free for a server to bind now (bound, then released)."""
     import socket
 
     with socket.socket() as s:

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from llm_servers import ScriptedLLM, free_port
+from llm_servers import ScriptedLLM, refused_port
 from test_backends_openai import Q, with_backend
 
 FAILURES = {
@@ -50,7 +50,7 @@ def test_stream_cut_mid_answer(assistant, llm, name):
 @pytest.mark.parametrize("name", ["openai", "ollama"])
 def test_connection_refused(assistant, name):
     class Nowhere:
-        url = f"http://127.0.0.1:{free_port()}"
+        url = f"http://127.0.0.1:{refused_port()}"
 
     ans = with_backend(assistant, Nowhere, name).ask(Q)
     assert_extractive_with_notice(ans, name, "无法连接")
@@ -71,7 +71,7 @@ def test_cli_prints_no_traceback_when_the_model_is_down(assistant, capsys):
 
     cfg = assistant.config
     code = main(["ask", Q, "--backend", "openai", "--openai-model", "qwen", "--openai-base-url",
-                 f"http://127.0.0.1:{free_port()}/v1", "--data-dir", cfg.data_dir, "--index-dir", cfg.index_dir])
+                 f"http://127.0.0.1:{refused_port()}/v1", "--data-dir", cfg.data_dir, "--index-dir", cfg.index_dir])
     out, err = capsys.readouterr()
     assert code == 0 and "Traceback" not in out + err
     assert "openai" in out and "无法连接" in out and "2018年10月17日" in out

@@ -151,11 +151,11 @@ def test_doctor_check_finds_the_model_or_says_what_is_missing(assistant, llm):
 
 def test_doctor_reports_a_working_and_a_broken_backend(assistant, llm):
     from assistant.doctor import check_backend
-    from llm_servers import free_port
+    from llm_servers import refused_port
 
     llm.enqueue("你好")
     cfg = with_backend(assistant, llm).config
     ok = check_backend("openai", cfg)
     assert ok.ok and "你好" in ok.detail and llm.requests[0]["json"]["max_tokens"] == 16
-    bad = check_backend("ollama", cfg.replace(ollama_url=f"http://127.0.0.1:{free_port()}"))
+    bad = check_backend("ollama", cfg.replace(ollama_url=f"http://127.0.0.1:{refused_port()}"))
     assert not bad.ok and "无法连接" in bad.detail and "ollama serve" in bad.line()

@@ -18,7 +18,7 @@ from assistant.config import load_config
 from assistant.errors import AssistantError
 from conftest import REPORT, ROOT
 from live_server import LiveServer
-from llm_servers import ScriptedLLM, free_port
+from llm_servers import ScriptedLLM, refused_port
 
 Q = "巡视组从哪天开始进驻？"
 GOOD = "巡视组从2018年10月17日起开始陆续进驻[1]。"
@@ -40,7 +40,7 @@ def model_api(assistant, llm):
     from assistant.api import build_api
 
     cfg = assistant.config.replace(backend="openai", openai_base_url=llm.url + "/v1", openai_model="qwen",
-                                   ollama_url=f"http://127.0.0.1:{free_port()}", ollama_model="qwen",
+                                   ollama_url=f"http://127.0.0.1:{refused_port()}", ollama_model="qwen",
                                    llm_timeout=TIMEOUT)
     a = Assistant(cfg, store=assistant.store, retriever=assistant.retriever, backend=backends.create("openai", cfg),
                   tokenizer=assistant.tokenizer)
