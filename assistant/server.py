@@ -32,12 +32,12 @@ def web_login(key: str | None):
 def create_app(assistant, config: Config, host: str = "127.0.0.1", environ: Mapping[str, str] | None = None):
     """The ASGI app: HTTP API routes (api.py) with the gradio chat (web.py) mounted at '/'; one key guards both."""
     offline_environment()
-    import gradio as gr
-
     from .api import api_key, build_api
+    from .gradio_loader import load as load_gradio
     from .web import build_ui, mount_options
 
     environ = os.environ if environ is None else environ
+    gr = load_gradio()
     app = build_api(assistant, config, host=host, environ=environ)
     auth = web_login(api_key(config, environ))
     return gr.mount_gradio_app(app, build_ui(assistant, config), path="/", auth=auth,

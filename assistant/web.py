@@ -1,4 +1,4 @@
-"""The web chat (gradio): the only module besides server.py that imports gradio.
+"""The web chat (gradio): with server.py, the only module that uses gradio (imported through gradio_loader).
 
 Layout: a 问答 tab (chat, input, example questions, settings) and a 原文 tab (the cleaned report, paragraphs numbered,
 the latest answer's paragraphs highlighted). Each bot message carries its own source cards, so cards stay with their
@@ -12,15 +12,15 @@ import time
 from importlib import resources
 from typing import Any, Iterator
 
-import gradio as gr
-
 from . import backends as backends_mod
 from .config import Config
 from .contract import Answer
 from .errors import AssistantError
+from .gradio_loader import load as load_gradio
 from .webui_render import (DocIndex, answer_html, cited_paragraphs, error_html, esc, fulltext_html, history_messages,
                            question_html, streaming_html)
 
+gr = load_gradio()
 log = logging.getLogger(__name__)
 
 EXAMPLES = ("巡视组从哪天开始进驻？", "易地扶贫搬迁方面存在哪些问题？", "针对这些问题，巡视组提出了什么要求？")
