@@ -11,7 +11,7 @@ from typing import Any, Callable, Iterator, Sequence
 
 from . import backends as backends_mod
 from . import citations
-from .backends import BackendError
+from .backends import BackendError, choices
 from .config import Config, load_config_from
 from .contract import Answer, Passage
 from .embedder import Embedder
@@ -142,15 +142,21 @@ class Assistant:
             if p else None
 
     def backend_for(self, name: str | None = None) -> backends_mod.Backend:
-        """The backend called NAME (default: the configured one), created on first use; ConfigError if unknown."""
+        """The backend called NAME (default: the configured one), created on first use; ConfigError if unknown.
+        NAME is a backend name or a profile of the config file (``choices.resolve``)."""
         if name is None:
             return self.backend
         if not isinstance(name, str):
-            raise ConfigError(f"backend must be a name (available: {', '.join(backends_mod.available())})")
+            raise ConfigError(f"backend must be a name (available: {', '.join(choices.keys(self.config))})")
         with self._lock:
             if name not in self._backends:
-                self._backends[name] = backends_mod.create(name, self.config)
+                choice = choices.resolve(self.config, name)
+                self._backends[name] = backends_mod.create(choice.backend, choice.config)
             return self._backends[name]
+
+    def backend_choices(self) -> list[choices.Choice]:
+        """The backends and profiles worth offering a person, the one in use first (``choices.configured``)."""
+        return choices.configured(self.config)
 
     def _prepare(self, question: Any, history: Any, top_k: int | None,
                  backend: backends_mod.Backend, sources: Any = None) -> "_Prepared":

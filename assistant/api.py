@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, Field
 
 from . import __version__
-from . import backends as backends_mod
+from .backends import choices
 from .answer import MAX_QUESTION_CHARS, Assistant
 from .api_errors import ApiError, install_errors, send_error
 from .config import Config
@@ -81,13 +81,13 @@ class Service:
 
     def ask(self, question: Any, history: Any = None, top_k: int | None = None, backend: str | None = None,
             id: Any = None, sources: Any = None) -> Answer:
-        _check_backend(backend)
+        _check_backend(backend, self.assistant.config)
         _check_length(question)
         return self.current().ask(question, history, top_k, id=id, backend=backend, sources=sources)
 
     def stream(self, question: Any, history: Any = None, top_k: int | None = None,
                backend: str | None = None, sources: Any = None) -> Iterator[str | Answer]:
-        _check_backend(backend)
+        _check_backend(backend, self.assistant.config)
         _check_length(question)
         return self.current().stream(question, history, top_k, backend=backend, sources=sources)
 
@@ -115,9 +115,9 @@ class Service:
         return p
 
 
-def _check_backend(backend: str | None) -> None:
-    if backend is not None and backend not in backends_mod.available():
-        raise ApiError(400, f"unknown backend '{backend}' (available: {', '.join(backends_mod.available())})",
+def _check_backend(backend: str | None, config) -> None:
+    if backend is not None and backend not in choices.keys(config):
+        raise ApiError(400, f"unknown backend '{backend}' (available: {', '.join(choices.keys(config))})",
                        code="unknown_backend")
 
 
@@ -253,7 +253,9 @@ def build_api(assistant: Assistant, config: Config, *, host: str = "127.0.0.1",
         return {"status": "ok", "index_loaded": True, "paragraphs": sum(sources.values()),
                 "sources": [{"source": s, "paragraphs": n} for s, n in sources.items()],
                 "embedder": a.retriever.embedder.name, "backend": a.backend.name,
-                "backends": backends_mod.available(), "version": __version__}
+                "backends": choices.keys(a.config),
+                "configured": [{"key": c.key, "label": c.label, "backend": c.backend}
+                               for c in choices.configured(a.config)], "version": __version__}
 
     @app.get("/api/paragraph", response_model=ParagraphOut, summary="One paragraph by number (what a citation points to)")
     async def paragraph(n: Annotated[int, Query(ge=1, description="paragraph number")],

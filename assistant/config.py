@@ -71,7 +71,19 @@ def _replace(self, **changes: Any) -> "Config":
     values = {**self.as_dict(), **changes}
     profile = values.pop("profile")  # already applied: its values are in `values`
     new = load_config(overrides=values)
-    return dataclasses.replace(new, profile=profile, origins={**self.origins, **{k: "flag" for k in changes}})
+    return dataclasses.replace(new, profile=profile, origins={**self.origins, **{k: "flag" for k in changes}},
+                               profiles=self.profiles)
+
+
+def _with_profile(self, name: str) -> "Config":
+    """These settings with the config file's [profiles.NAME] table applied on top: a per-answer choice (the web
+    chat's picker, the API's ``backend``), so the profile's values win over the ones the process started with."""
+    if name not in self.profiles:
+        raise ConfigError(f"no profile '{name}' (profiles: {', '.join(self.profiles) or 'none'})")
+    where = f"[profiles.{name}]"
+    values = {key: _coerce(_BY_NAME[key], value, where) for key, value in self.profiles[name].items()}
+    new = self.replace(**values)
+    return dataclasses.replace(new, profile=name, origins={**self.origins, **{k: f"profile {name}" for k in values}})
 
 
 def _as_dict(self) -> dict[str, Any]:
@@ -83,13 +95,16 @@ def _user_dicts(self) -> list[Path]:
 
 
 # The Config class is generated from SETTINGS so a setting cannot exist in one place and not the other.
-# `origins` says where each value came from: "default", "file PATH", "env NAME" or "flag".
+# `origins` says where each value came from: "default", "file PATH", "env NAME" or "flag"; `profiles` holds the
+# config file's [profiles.NAME] tables (keys checked, values coerced when one is applied).
 Config = dataclasses.make_dataclass(
     "Config",
     [(s.name, s.type, dataclasses.field(default=s.default)) for s in SETTINGS]
-    + [("origins", Mapping[str, str], dataclasses.field(default_factory=dict, compare=False, repr=False))],
+    + [("origins", Mapping[str, str], dataclasses.field(default_factory=dict, compare=False, repr=False)),
+       ("profiles", Mapping[str, Mapping[str, Any]], dataclasses.field(default_factory=dict, compare=False,
+                                                                       repr=False))],
     frozen=True,
-    namespace={"replace": _replace, "as_dict": _as_dict, "user_dicts": _user_dicts},
+    namespace={"replace": _replace, "as_dict": _as_dict, "user_dicts": _user_dicts, "with_profile": _with_profile},
 )
 Config.__module__ = __name__
 
@@ -176,7 +191,7 @@ def load_config(
         origins[key] = "flag"
     values["profile"] = profile
     _check(values)
-    return Config(**values, origins=origins)
+    return Config(**values, origins=origins, profiles=profiles)
 
 
 def _check(values: dict[str, Any]) -> None:

@@ -47,8 +47,8 @@ def create_app(assistant, config: Config, host: str = "127.0.0.1", environ: Mapp
 def serve(config: Config, host: str = "127.0.0.1", port: int = 7860) -> int:
     offline_environment()
     # Start-up allocates ~a million long-lived objects (gradio, fastapi, pydantic models); the cyclic GC would walk
-    # them again and again (~1.3 s of gradio's import here). Collect once at the end and freeze what is left, so
-    # the GC of a serving process no longer scans start-up objects either.
+    # them again and again (~1.3 s of gradio's import here). Freeze them at the end, so the GC of a serving process
+    # no longer scans them either. No collection first: it took 0.3 s and found only ~5,000 garbage objects.
     gc.disable()
     import uvicorn
 
@@ -59,10 +59,9 @@ def serve(config: Config, host: str = "127.0.0.1", port: int = 7860) -> int:
         print(f"警告：监听 {host}，其他机器也能访问，但没有设置 {config.api_key_env}：/api、/v1 和 /mcp 对所有人开放"
               f"（warning: {host} is reachable from other machines and no API key is set）", file=sys.stderr, flush=True)
     assistant = Assistant.from_config(config)
-    print(f"问答助手已启动：http://{host}:{port}/ （API 文档：/docs）", flush=True)
     app = create_app(assistant, config, host=host)
-    gc.collect()
     gc.freeze()
     gc.enable()
+    print(f"问答助手已启动：http://{host}:{port}/ （API 文档：/docs）", flush=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
     return 0

@@ -12,7 +12,6 @@ import time
 from importlib import resources
 from typing import Any, Iterator
 
-from . import backends as backends_mod
 from .config import Config
 from .contract import Answer
 from .errors import AssistantError
@@ -63,11 +62,13 @@ def chosen_sources(selected: Any, documents: list[dict]) -> list[str] | None:
     return picked if picked and set(picked) != {d["source"] for d in documents} else None
 
 
-def backend_names(assistant) -> list[str]:
-    """The backends a person may pick: those the package knows, the configured one first."""
-    names = list(backends_mod.available())
-    default = assistant.backend.name
-    return [default, *(n for n in names if n != default)]
+def backend_options(assistant) -> list[tuple[str, str]]:
+    """(label, key) pairs for the backend picker: the one in use, the offline one, the model backends that are set
+    up and the config file's profiles (``backends.choices``). An Assistant without choices offers its own backend."""
+    listed = getattr(assistant, "backend_choices", None)
+    if listed is None:
+        return [(assistant.backend.name, assistant.backend.name)]
+    return [(c.label, c.key) for c in listed()]
 
 
 class Chat:
@@ -78,6 +79,7 @@ class Chat:
         self.assistant = assistant
         self.documents = assistant.documents()
         self.docs = DocIndex(self.documents)
+        self.default_backend = backend_options(assistant)[0][1]
 
     def fulltext(self, answer: Answer | None = None) -> str:
         return fulltext_html(self.documents, cited_paragraphs(answer))
@@ -92,8 +94,8 @@ class Chat:
         messages.append({"role": "assistant", "content": streaming_html("")})
         yield "", list(messages), list(turns), gr.skip()
         try:
-            # Only name a backend other than the configured one, so an Assistant without per-call backends still works.
-            choice = {"backend": backend} if backend and backend != self.assistant.backend.name else {}
+            # Only name a backend other than the one in use, so an Assistant without per-call backends still works.
+            choice = {"backend": backend} if backend and backend != self.default_backend else {}
             picked = chosen_sources(sources, self.documents)
             if picked:
                 choice["sources"] = picked
@@ -135,7 +137,7 @@ class Chat:
 def build_ui(assistant, config: Config) -> gr.Blocks:
     chat = Chat(assistant)
     title = report_title(chat.documents)
-    names = backend_names(assistant)
+    options = backend_options(assistant)
     with gr.Blocks(title=f"问答助手 · {title}", analytics_enabled=False) as ui:
         gr.HTML(f'<div class="ra-header"><h1>{esc(title)}</h1><p>关于这份报告的问答助手：每句回答都标注出处 [n]，'
                 f'点击 [n] 查看原文段落。</p></div>', js_on_load=None, elem_id="ra-header")
@@ -157,9 +159,9 @@ def build_ui(assistant, config: Config) -> gr.Blocks:
                     with gr.Column(scale=1, min_width=260, elem_id="ra-settings"):
                         top_k = gr.Slider(1, 20, value=config.top_k, step=1, label="检索段落数（top-k）",
                                           info="回答可引用的候选段落数量", elem_id="ra-topk")
-                        backend = gr.Dropdown(names, value=assistant.backend.name, label="回答方式（backend）",
-                                              info="extractive 直接摘录原文；模型需先在配置中设置",
-                                              interactive=len(names) > 1, elem_id="ra-backend")
+                        backend = gr.Dropdown(options, value=options[0][1], label="回答方式（backend）",
+                                              info="摘录原文为离线默认；模型与配置档（profiles）在配置文件中设置",
+                                              interactive=len(options) > 1, elem_id="ra-backend")
                         choices = source_choices(chat.documents)
                         sources = gr.Dropdown(choices, value=[v for _, v in choices], multiselect=True,
                                               label="检索范围（来源）", info="只在选中的报告中查找答案；不选即全部",

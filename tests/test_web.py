@@ -185,11 +185,13 @@ def test_respond_passes_the_chosen_sources(assistant):
 
 
 def test_ui_builds_with_title_and_settings(assistant, report_config):
-    from assistant.web import backend_names, build_ui, mount_options
+    from assistant.web import backend_options, build_ui, mount_options
 
     ui = build_ui(assistant, report_config)
     assert ui.title.startswith("问答助手 · 聚焦脱贫攻坚")
-    assert backend_names(assistant)[0] == assistant.backend.name
+    assert backend_options(assistant)[0] == ("摘录原文（extractive，离线）", "extractive")
+    picker = next(b for b in ui.blocks.values() if getattr(b, "elem_id", None) == "ra-backend")
+    assert [key for _, key in picker.choices] == [key for _, key in backend_options(assistant)]
     options = mount_options()
     assert "raInstalled" in options["head"] and ".ra-card" in options["css"]
     assert "googleapis" not in options["head"] + options["css"]
