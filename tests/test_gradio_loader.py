@@ -1,4 +1,5 @@
-"""gradio_loader: gradio imported without its stub regeneration, and unchanged when there is nothing to skip.
+"""gradio_loader: gradio imported without its stub regeneration and jinja docstrings, docstrings identical,
+and unchanged when there is nothing to adjust.
 
 Each case runs in a fresh interpreter: the test process may have imported gradio already."""
 from __future__ import annotations
@@ -29,6 +30,7 @@ def test_real_gradio_imports_with_the_stub_writer_skipped_and_works():
         "gr = gradio_loader.load()\n"
         "import gradio.component_meta as cm\n"
         "assert cm.create_or_modify_pyi is gradio_loader._skip_stubs\n"
+        "assert gr.events.EventListener.set_doc.__module__ == 'assistant.gradio_loader'\n"
         "assert sys.meta_path == before, 'the finder is removed again'\n"
         "assert gradio_loader.load() is gr\n"
         "after = {f: os.stat(os.path.join(stubs, f)).st_mtime_ns for f in os.listdir(stubs) if f.endswith('.pyi')}\n"
@@ -39,6 +41,22 @@ def test_real_gradio_imports_with_the_stub_writer_skipped_and_works():
         "print(len(mtimes), type(box).__name__, len(ui.fns))\n")
     count, kind, fns = out.split()
     assert int(count) > 0 and kind == "Textbox" and int(fns) == 1
+
+
+DOCS = ("import gradio, json\n"
+        "docs = {f'{name}.{e.event_name}': getattr(cls, e.event_name).__doc__\n"
+        "        for name in dir(gradio.components) if isinstance(cls := getattr(gradio.components, name), type)\n"
+        "        for e in getattr(cls, 'EVENTS', []) if hasattr(e, 'event_name')}\n"
+        "print(json.dumps(docs, sort_keys=True))\n")
+
+
+def test_event_docstrings_come_out_as_gradios_own_jinja_rendering_makes_them():
+    import json
+
+    plain = json.loads(run(DOCS))
+    adjusted = json.loads(run("from assistant import gradio_loader\ngradio_loader.load()\n" + DOCS))
+    assert len(plain) > 100 and adjusted == plain
+    assert "{{" not in "".join(adjusted.values()) and "Textbox" in adjusted["Textbox.submit"]
 
 
 def test_a_gradio_without_the_stub_writer_imports_unchanged(tmp_path):
