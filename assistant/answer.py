@@ -125,6 +125,16 @@ class Assistant:
         retriever = Retriever(store, embedder, tokenizer)
         return cls(config, store=store, retriever=retriever, backend=backend, tokenizer=tokenizer, notices=notices)
 
+    def reopened(self) -> "Assistant":
+        """A new Assistant over the index as it is now (after another process's ingest), sharing this one's
+        settings, embedder, tokenizer and backends. IndexStoreError when the index cannot be opened."""
+        store = Store.open(self.store.location, fresh=True)
+        a = Assistant(self.config, store=store, retriever=Retriever(store, self.retriever.embedder, self.tokenizer),
+                      backend=self.backend, tokenizer=self.tokenizer)
+        with self._lock:
+            a._backends.update(self._backends)
+        return a
+
     def documents(self) -> list[dict[str, Any]]:
         """The indexed reports: source, title, byline and cleaned text, with each paragraph's number, section
         and offsets into that text (``text[start:end]`` is the paragraph)."""

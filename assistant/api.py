@@ -21,6 +21,7 @@ from .answer import MAX_QUESTION_CHARS, Assistant
 from .api_errors import ApiError, install_errors, send_error
 from .config import Config
 from .contract import Answer, Passage
+from .live import LiveAssistant
 
 log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 1_000_000
@@ -38,8 +39,10 @@ class Service:
     rebuilt. A rebuild runs inside ``with service.rebuilding(): service.replace(new_assistant)``; meanwhile
     requests get 503 instead of waiting on a half-built index."""
 
-    def __init__(self, assistant: Assistant, config: Config):
-        self.assistant, self.config = assistant, config
+    def __init__(self, assistant: "Assistant | LiveAssistant", config: Config):
+        self.live = assistant if isinstance(assistant, LiveAssistant) else LiveAssistant(assistant)
+        self.config = config
+        assistant = self.live.current()
         self._lock = threading.Lock()
         self._rebuilding = 0
         # Extractive answers are CPU work (embedding, jieba): more threads than cores only trade throughput for
@@ -61,16 +64,25 @@ class Service:
     def is_rebuilding(self) -> bool:
         return self._rebuilding > 0
 
+    @property
+    def assistant(self) -> Assistant:
+        """The Assistant loaded now; ``current()`` and ``refresh()`` first reopen the index when another process
+        has ingested since (live.py)."""
+        return self.live.loaded
+
+    async def refresh(self) -> None:
+        """For routes on the event loop: look for a newer index in a thread (reopening it takes a moment)."""
+        await anyio.to_thread.run_sync(self.live.current)
+
     def replace(self, assistant: Assistant) -> None:
-        with self._lock:
-            self.assistant = assistant
+        self.live.replace(assistant)
 
     def current(self) -> Assistant:
         """The Assistant to ask; 503 while the index is being rebuilt."""
         if self.is_rebuilding:
             raise ApiError(503, "索引正在重建，请稍后再试（the index is being rebuilt, retry shortly）",
                            "service_unavailable", "index_rebuilding", {"Retry-After": "10"})
-        return self.assistant
+        return self.live.current()
 
     async def run(self, fn, *args, **kwargs):
         """Run a blocking call (an answer) in a worker thread, at most `workers` at once; the rest wait their
@@ -81,13 +93,13 @@ class Service:
 
     def ask(self, question: Any, history: Any = None, top_k: int | None = None, backend: str | None = None,
             id: Any = None, sources: Any = None) -> Answer:
-        _check_backend(backend, self.assistant.config)
+        _check_backend(backend, self.config)
         _check_length(question)
         return self.current().ask(question, history, top_k, id=id, backend=backend, sources=sources)
 
     def stream(self, question: Any, history: Any = None, top_k: int | None = None,
                backend: str | None = None, sources: Any = None) -> Iterator[str | Answer]:
-        _check_backend(backend, self.assistant.config)
+        _check_backend(backend, self.config)
         _check_length(question)
         return self.current().stream(question, history, top_k, backend=backend, sources=sources)
 
@@ -206,7 +218,7 @@ def _too_large(limit: int) -> ApiError:
     return ApiError(413, f"request body over {limit // 1000} kB", code="body_too_large")
 
 
-def build_api(assistant: Assistant, config: Config, *, host: str = "127.0.0.1",
+def build_api(assistant: "Assistant | LiveAssistant", config: Config, *, host: str = "127.0.0.1",
               environ: Mapping[str, str] | None = None) -> FastAPI:
     """The FastAPI app with /api, /v1, /mcp and /docs; server.create_app mounts the web chat beside them."""
     from .docs_page import docs_html
@@ -246,6 +258,7 @@ def build_api(assistant: Assistant, config: Config, *, host: str = "127.0.0.1",
 
     @app.get("/api/health", summary="Index, embedder and backends")
     async def health():
+        await service.refresh()
         if service.is_rebuilding:
             return JSONResponse({"status": "rebuilding", "index_loaded": False}, 503, {"Retry-After": "10"})
         a = service.assistant
@@ -260,6 +273,7 @@ def build_api(assistant: Assistant, config: Config, *, host: str = "127.0.0.1",
     @app.get("/api/paragraph", response_model=ParagraphOut, summary="One paragraph by number (what a citation points to)")
     async def paragraph(n: Annotated[int, Query(ge=1, description="paragraph number")],
                         source: Annotated[str | None, Query(description="report; optional with one report")] = None):
+        await service.refresh()
         p = service.paragraph(n, source)
         return {"source": p.source, "paragraph": p.paragraph, "section": p.section, "text": p.text}
 

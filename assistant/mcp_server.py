@@ -48,6 +48,7 @@ def build_mcp(service: "Service", public: bool = False) -> FastMCP:
         """The full text of paragraph NUMBER (as cited: 第N段). SOURCE names the report; it may be left out while
         only one report is indexed."""
         try:
+            await service.refresh()
             p = service.paragraph(number, source)
         except ApiError as e:
             return _text(e.message, error=True)

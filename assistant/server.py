@@ -34,13 +34,15 @@ def create_app(assistant, config: Config, host: str = "127.0.0.1", environ: Mapp
     offline_environment()
     from .api import api_key, build_api
     from .gradio_loader import load as load_gradio
+    from .live import LiveAssistant
     from .web import build_ui, mount_options
 
     environ = os.environ if environ is None else environ
     gr = load_gradio()
-    app = build_api(assistant, config, host=host, environ=environ)
+    live = assistant if isinstance(assistant, LiveAssistant) else LiveAssistant(assistant)  # one for both
+    app = build_api(live, config, host=host, environ=environ)
     auth = web_login(api_key(config, environ))
-    return gr.mount_gradio_app(app, build_ui(assistant, config), path="/", auth=auth,
+    return gr.mount_gradio_app(app, build_ui(live, config), path="/", auth=auth,
                                auth_message="请输入 API 密钥（用户名任意）" if auth else None, **mount_options())
 
 

@@ -162,9 +162,12 @@ class Store:
         self.manifest: dict[str, Any] = json.loads(raw) if raw else {}
 
     @classmethod
-    def open(cls, where: "Location | Path | str") -> "Store":
-        """Open an index; IndexStoreError when it is missing, unreadable, not ours, or its server is away."""
+    def open(cls, where: "Location | Path | str", fresh: bool = False) -> "Store":
+        """Open an index; IndexStoreError when it is missing, unreadable, not ours, or its server is away.
+        FRESH: don't reuse this process's Chroma system for the directory (another process swapped it)."""
         loc = _as_location(where)
+        if fresh and not loc.url:
+            _forget_clients()
         if not loc.url and not (loc.path / MARKER).is_file():
             moved = _swapped_out(loc.path)
             if moved is None:
@@ -197,6 +200,23 @@ class Store:
     @property
     def generation(self) -> str:
         return str(self.manifest.get("generation", ""))
+
+    def published_generation(self) -> str | None:
+        """The generation an ``open`` would see now (another process may have ingested since this view was
+        opened); None when it cannot be told (no index there, an unreadable marker, the server away)."""
+        if not self.location.url:
+            try:
+                raw = (self.location.path / MARKER).read_text(encoding="utf-8")
+                return str(json.loads(raw).get("generation") or "") or None
+            except (OSError, ValueError, AttributeError):
+                return None
+        try:
+            gen = (_pointer(self._client, self.location).metadata or {}).get("generation")
+            chunks = self._client.get_collection(_names(self.location, gen)[0]) if gen else None
+            raw = (chunks.metadata or {}).get("manifest") if chunks is not None else None
+            return str(json.loads(raw).get("generation") or "") or None if raw else None
+        except Exception:
+            return None
 
     def chunks(self) -> list[Record]:
         got = self._call(_get_all, self._chunks, ["documents", "metadatas"])

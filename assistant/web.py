@@ -16,6 +16,7 @@ from .config import Config
 from .contract import Answer
 from .errors import AssistantError
 from .gradio_loader import load as load_gradio
+from .live import LiveAssistant
 from .webui_render import (DocIndex, answer_html, cited_paragraphs, error_html, esc, fulltext_html, history_messages,
                            question_html, streaming_html)
 
@@ -49,6 +50,15 @@ def report_title(documents: list[dict]) -> str:
     return title if len(documents) == 1 else f"{title} 等 {len(documents)} 份报告"
 
 
+def header_html(documents: list[dict]) -> str:
+    return (f'<div class="ra-header"><h1>{esc(report_title(documents))}</h1><p>关于这份报告的问答助手：每句回答都标注'
+            f'出处 [n]，点击 [n] 查看原文段落。</p></div>')
+
+
+def side_note_html(documents: list[dict]) -> str:
+    return f'<div class="ra-side-note">共 {sum(len(d["paragraphs"]) for d in documents)} 个段落 · 在“原文”中查看全文</div>'
+
+
 def source_choices(documents: list[dict]) -> list[tuple[str, str]]:
     """(label, value) pairs for the sources picker: the title shown (with the file when titles repeat), the file
     name sent as ``sources=``."""
@@ -71,18 +81,54 @@ def backend_options(assistant) -> list[tuple[str, str]]:
     return [(c.label, c.key) for c in listed()]
 
 
-class Chat:
-    """The event handlers. Per-session data lives in gradio state (the chatbot's messages and ``turns``);
-    this object holds only what every session shares (the assistant, the documents)."""
+class _View:
+    """What the page shows of one index generation: its documents and their paragraph lookup."""
 
-    def __init__(self, assistant):
-        self.assistant = assistant
+    def __init__(self, assistant, version: int):
+        self.assistant, self.version = assistant, version
         self.documents = assistant.documents()
         self.docs = DocIndex(self.documents)
-        self.default_backend = backend_options(assistant)[0][1]
 
-    def fulltext(self, answer: Answer | None = None) -> str:
-        return fulltext_html(self.documents, cited_paragraphs(answer))
+
+class Chat:
+    """The event handlers. Per-session data lives in gradio state (the chatbot's messages and ``turns``);
+    this object holds only what every session shares: the assistant (a ``LiveAssistant``, which reopens the index
+    after another process's ingest) and the documents of the index it answers from."""
+
+    def __init__(self, assistant):
+        self.live = assistant if isinstance(assistant, LiveAssistant) else LiveAssistant(assistant)
+        self.built = self._view = _View(self.live.current(), self.live.version)
+        self.default_backend = backend_options(self._view.assistant)[0][1]
+
+    def view(self) -> _View:
+        """The current index's view, rebuilt when the index was reopened."""
+        assistant = self.live.current()
+        view = self._view
+        if view.assistant is not assistant:
+            view = self._view = _View(assistant, self.live.version)
+        return view
+
+    @property
+    def assistant(self):
+        return self.view().assistant
+
+    @property
+    def documents(self) -> list[dict]:
+        return self.view().documents
+
+    def fulltext(self, answer: Answer | None = None, view: _View | None = None) -> str:
+        return fulltext_html((view or self.view()).documents, cited_paragraphs(answer))
+
+    def page(self) -> tuple:
+        """On each page load: the header, sources picker, paragraph count and 原文 of the index as it is now, when
+        it changed since the page was built (otherwise nothing is sent)."""
+        view = self.view()
+        if view.assistant is self.built.assistant:
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        choices = source_choices(view.documents)
+        return (header_html(view.documents), gr.update(choices=choices, value=[v for _, v in choices],
+                                                       visible=len(choices) > 1),
+                side_note_html(view.documents), self.fulltext(view=view))
 
     def respond(self, question: str, messages: list[dict], turns: list[dict], top_k: float,
                 backend: str, sources: list[str] | None = None) -> Iterator[tuple]:
@@ -96,12 +142,13 @@ class Chat:
         try:
             # Only name a backend other than the one in use, so an Assistant without per-call backends still works.
             choice = {"backend": backend} if backend and backend != self.default_backend else {}
-            picked = chosen_sources(sources, self.documents)
+            view = self.view()
+            picked = chosen_sources(sources, view.documents)
             if picked:
                 choice["sources"] = picked
             text, last = "", 0.0
             answer = None
-            for piece in self.assistant.stream(question, history_messages(turns), int(top_k) if top_k else None,
+            for piece in view.assistant.stream(question, history_messages(turns), int(top_k) if top_k else None,
                                                **choice):
                 if isinstance(piece, Answer):
                     answer = piece
@@ -126,9 +173,9 @@ class Chat:
             turns.append({"question": str(question), "answer": None, "error": message})
             yield gr.skip(), list(messages), list(turns), gr.skip()
             return
-        messages[-1] = {"role": "assistant", "content": answer_html(answer, turn, self.docs)}
+        messages[-1] = {"role": "assistant", "content": answer_html(answer, turn, view.docs)}
         turns.append({"question": answer.question, "answer": answer.answer})
-        yield gr.skip(), list(messages), list(turns), self.fulltext(answer)
+        yield gr.skip(), list(messages), list(turns), self.fulltext(answer, view)
 
     def clear(self) -> tuple:
         return [], [], self.fulltext(), ""
@@ -136,11 +183,10 @@ class Chat:
 
 def build_ui(assistant, config: Config) -> gr.Blocks:
     chat = Chat(assistant)
-    title = report_title(chat.documents)
-    options = backend_options(assistant)
-    with gr.Blocks(title=f"问答助手 · {title}", analytics_enabled=False) as ui:
-        gr.HTML(f'<div class="ra-header"><h1>{esc(title)}</h1><p>关于这份报告的问答助手：每句回答都标注出处 [n]，'
-                f'点击 [n] 查看原文段落。</p></div>', js_on_load=None, elem_id="ra-header")
+    documents = chat.built.documents
+    options = backend_options(chat.built.assistant)
+    with gr.Blocks(title=f"问答助手 · {report_title(documents)}", analytics_enabled=False) as ui:
+        header = gr.HTML(header_html(documents), js_on_load=None, elem_id="ra-header")
         turns = gr.State([])
         with gr.Tabs(elem_id="ra-tabs"):
             with gr.Tab("问答", id="chat", elem_id="ra-tab-chat"):
@@ -162,20 +208,19 @@ def build_ui(assistant, config: Config) -> gr.Blocks:
                         backend = gr.Dropdown(options, value=options[0][1], label="回答方式（backend）",
                                               info="摘录原文为离线默认；模型与配置档（profiles）在配置文件中设置",
                                               interactive=len(options) > 1, elem_id="ra-backend")
-                        choices = source_choices(chat.documents)
+                        choices = source_choices(documents)
                         sources = gr.Dropdown(choices, value=[v for _, v in choices], multiselect=True,
                                               label="检索范围（来源）", info="只在选中的报告中查找答案；不选即全部",
                                               visible=len(choices) > 1, elem_id="ra-sources")
                         clear = gr.Button("清空对话", variant="secondary", elem_id="ra-clear")
-                        gr.HTML(f'<div class="ra-side-note">共 {sum(len(d["paragraphs"]) for d in chat.documents)} '
-                                f'个段落 · 在“原文”中查看全文</div>', js_on_load=None)
+                        note = gr.HTML(side_note_html(documents), js_on_load=None)
             with gr.Tab("原文", id="fulltext", elem_id="ra-tab-fulltext"):
                 with gr.Row():
                     jump = gr.Number(1, label="跳到第几段", precision=0, minimum=1, scale=1, min_width=160,
                                      elem_id="ra-jump")
                     go = gr.Button("前往", scale=0, min_width=80, elem_id="ra-go")
                     gr.HTML("", js_on_load=None, scale=5)
-                fulltext = gr.HTML(chat.fulltext(), js_on_load=None, elem_id="ra-fulltext")
+                fulltext = gr.HTML(chat.fulltext(view=chat.built), js_on_load=None, elem_id="ra-fulltext")
 
         ask = dict(fn=chat.respond, inputs=[box, chatbot, turns, top_k, backend, sources],
                    outputs=[box, chatbot, turns, fulltext], concurrency_limit=4, show_progress="hidden")
@@ -185,6 +230,7 @@ def build_ui(assistant, config: Config) -> gr.Blocks:
             b.click(lambda q: q, inputs=[b], outputs=[box], show_progress="hidden", queue=False).then(**ask)
         clear.click(chat.clear, outputs=[chatbot, turns, fulltext, box], show_progress="hidden", queue=False)
         chatbot.clear(chat.clear, outputs=[chatbot, turns, fulltext, box], show_progress="hidden", queue=False)
+        ui.load(chat.page, outputs=[header, sources, note, fulltext], show_progress="hidden", queue=False)
         show = "(n) => { window.raShowParagraph && window.raShowParagraph(n); }"
         go.click(None, inputs=[jump], js=show)
         jump.submit(None, inputs=[jump], js=show)
