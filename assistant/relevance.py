@@ -14,7 +14,11 @@ from .document import Paragraph, split_sentences
 from .retrieve import Hit, Query
 
 QUANTITY = re.compile(r"多少|几[个家名位项次年月天岁人所条件批轮]|数量|何时|哪天|哪一天|什么时候|哪年|哪一年|多长|多久|几时")
-NUMBER = re.compile(r"\d|[一二两三四五六七八九十百千万]+(个|家|名|位|项|次|年|月|日|天|周|轮|批|人|所|条|件|省|市|县)")
+# A number in a sentence: digits, a Chinese numeral with a magnitude (五十, 三千, 十五, 两万) or any Chinese numeral
+# with a measure word or unit (两个, 三户, 五十兆瓦). A lone 一/十 without one is not (一些, 统一, 十分).
+NUMBER = re.compile(r"\d|[一二两三四五六七八九][十百千万亿]|[十百千万亿][一二三四五六七八九]"
+                    r"|[零一二两三四五六七八九十百千万亿]+(?:个|家|名|位|项|次|年|月|日|天|周|轮|批|人|所|条|件|省|市|县"
+                    r"|户|元|亩|吨|座|处|倍|成|公里|千米|米|千瓦|兆瓦|万|亿)")
 DIGITS = re.compile(r"\d+(?:\.\d+)?")
 CONNECTOR = re.compile(r"^(比如|例如|同时|此外|另外|其中|其次|首先|最后|再次|而且|并且|因此|所以)[,，、:：\s]*")
 MIN_COVERAGE = 0.45

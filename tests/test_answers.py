@@ -124,3 +124,12 @@ def test_documents_and_paragraph_lookup(assistant):
     for p in docs[0]["paragraphs"]:
         assert assistant.paragraph(docs[0]["source"], p["paragraph"]).text == docs[0]["text"][p["start"]:p["end"]]
     assert assistant.paragraph(docs[0]["source"], 999) is None
+
+
+def test_numbers_written_in_chinese_numerals_count_for_quantity_questions():
+    from assistant.relevance import NUMBER
+
+    numbers = ["装机容量为五十兆瓦", "带动三千户增收", "两个县", "十五个", "投入2亿元", "约两万人"]
+    not_numbers = ["统一部署", "十分重要", "一些地方", "第一书记", "进一步"]
+    assert all(NUMBER.search(t) for t in numbers), [t for t in numbers if not NUMBER.search(t)]
+    assert not any(NUMBER.search(t) for t in not_numbers), [t for t in not_numbers if NUMBER.search(t)]

@@ -167,6 +167,30 @@ def test_updates_rebuilds_and_an_interrupted_update_on_the_server(server, data, 
     assert len(Store.open(loc).chunks()) == 32
 
 
+def test_a_running_assistant_follows_updates_and_rebuilds_on_the_server(server, data, tmp_path, embedder):
+    from assistant.answer import Assistant
+    from assistant.live import LiveAssistant
+
+    config = load_config(overrides={"data_dir": str(data), "index_dir": str(tmp_path / "local"),
+                                    "chroma_url": server.url, "chroma_collection": "live"})
+    a = Assistant.from_config(config, notify=lambda m: None, embedder=embedder)
+    now = [0.0]
+    live = LiveAssistant(a, clock=lambda: now[0])
+    assert live.interval == 2.0 and live.current() is a
+    (data / "extra.txt").write_text("补充材料\n\n某县新建的光伏电站装机容量为五十兆瓦。\n", encoding="utf-8")
+    update_index([data], Location(tmp_path / "local", server.url, "live", 10.0), embedder, get_tokenizer())
+    assert live.current() is a, "the server is asked at most every 2 s"
+    now[0] += 2.0
+    updated = live.current()
+    assert updated is not a and "extra.txt" in updated.retriever.sources
+    assert updated.ask("光伏电站的装机容量是多少？").citations[0].source == "extra.txt"
+    update_index([data], Location(tmp_path / "local", server.url, "live", 10.0), embedder, get_tokenizer(),
+                 rebuild=True)  # new collections, the old ones dropped
+    now[0] += 2.0
+    rebuilt = live.current()
+    assert rebuilt is not updated and rebuilt.ask("巡视组从哪天开始进驻？").citations[0].paragraph == 2
+
+
 def test_a_server_that_goes_away_gives_a_clear_error_not_a_hang(server, data, tmp_path, embedder):
     from assistant.answer import Assistant
 
