@@ -283,16 +283,19 @@ def build_api(assistant: "Assistant | LiveAssistant", config: Config, *, host: s
     async def docs():
         return HTMLResponse(docs_html(app.openapi()))
 
-    known = {r.path: r.methods for r in app.routes if getattr(r, "methods", None)}
+    def known() -> dict[str, list[str]]:
+        """Path → methods of the documented routes. From the OpenAPI schema (built once, on first use): routers
+        added with include_router are not plain entries of app.routes on recent FastAPI."""
+        return {path: sorted(m.upper() for m in ops) for path, ops in app.openapi()["paths"].items()}
 
     # Without this, gradio (mounted at "/") would answer unknown /api and /v1 paths with its own page.
     @app.api_route("/api/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)
     @app.api_route("/v1/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)
     async def unknown(request: Request):
-        path = request.url.path
-        if path in known:
-            raise ApiError(405, f"{request.method} is not allowed on {path} (use {', '.join(sorted(known[path]))})",
-                           code="method_not_allowed", headers={"Allow": ", ".join(sorted(known[path]))})
+        path, methods = request.url.path, known()
+        if path in methods:
+            raise ApiError(405, f"{request.method} is not allowed on {path} (use {', '.join(methods[path])})",
+                           code="method_not_allowed", headers={"Allow": ", ".join(methods[path])})
         raise ApiError(404, f"no endpoint {path}; see /docs", code="not_found")
 
     app.router.routes.extend(mcp.streamable_http_app().routes)  # POST/GET/DELETE /mcp

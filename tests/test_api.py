@@ -129,6 +129,9 @@ def test_unknown_paths_and_methods_are_json_not_the_web_page(client):
     assert error_of(client.get("/v1/engines"), 404)
     r = client.get("/api/ask")
     assert error_of(r, 405) and r.headers["allow"] == "POST"
+    r = client.post("/v1/models")  # a route of the OpenAI router (include_router)
+    assert error_of(r, 405)["code"] == "method_not_allowed" and r.headers["allow"] == "GET"
+    assert client.get("/v1/chat/completions").headers["allow"] == "POST"
 
 
 def test_openapi_and_an_offline_docs_page(client):
