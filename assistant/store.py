@@ -160,6 +160,7 @@ class Store:
         self._count = self._chunks.count()
         raw = (self._chunks.metadata or {}).get("manifest")
         self.manifest: dict[str, Any] = json.loads(raw) if raw else {}
+        self._marker_seen: tuple[Any, str | None] = (None, None)
 
     @classmethod
     def open(cls, where: "Location | Path | str", fresh: bool = False) -> "Store":
@@ -205,9 +206,14 @@ class Store:
         """The generation an ``open`` would see now (another process may have ingested since this view was
         opened); None when it cannot be told (no index there, an unreadable marker, the server away)."""
         if not self.location.url:
+            marker = self.location.path / MARKER
             try:
-                raw = (self.location.path / MARKER).read_text(encoding="utf-8")
-                return str(json.loads(raw).get("generation") or "") or None
+                st = marker.stat()
+                key = (st.st_ino, st.st_mtime_ns, st.st_size)
+                if key != self._marker_seen[0]:  # a swap writes a new marker: read it only then
+                    self._marker_seen = (key, str(json.loads(marker.read_text(encoding="utf-8")).get("generation")
+                                                  or "") or None)
+                return self._marker_seen[1]
             except (OSError, ValueError, AttributeError):
                 return None
         try:
