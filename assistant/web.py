@@ -84,8 +84,8 @@ def backend_options(assistant) -> list[tuple[str, str]]:
 class _View:
     """What the page shows of one index generation: its documents and their paragraph lookup."""
 
-    def __init__(self, assistant, version: int):
-        self.assistant, self.version = assistant, version
+    def __init__(self, assistant):
+        self.assistant = assistant
         self.documents = assistant.documents()
         self.docs = DocIndex(self.documents)
 
@@ -97,7 +97,7 @@ class Chat:
 
     def __init__(self, assistant):
         self.live = assistant if isinstance(assistant, LiveAssistant) else LiveAssistant(assistant)
-        self.built = self._view = _View(self.live.current(), self.live.version)
+        self.built = self._view = _View(self.live.current())
         self.default_backend = backend_options(self._view.assistant)[0][1]
 
     def view(self) -> _View:
@@ -105,7 +105,7 @@ class Chat:
         assistant = self.live.current()
         view = self._view
         if view.assistant is not assistant:
-            view = self._view = _View(assistant, self.live.version)
+            view = self._view = _View(assistant)
         return view
 
     @property
