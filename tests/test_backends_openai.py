@@ -159,3 +159,22 @@ def test_doctor_reports_a_working_and_a_broken_backend(assistant, llm):
     assert ok.ok and "你好" in ok.detail and llm.requests[0]["json"]["max_tokens"] == 16
     bad = check_backend("ollama", cfg.replace(ollama_url=f"http://127.0.0.1:{refused_port()}"))
     assert not bad.ok and "无法连接" in bad.detail and "ollama serve" in bad.line()
+
+
+def test_doctor_checks_the_backends_and_profiles_the_web_chat_offers(assistant, llm):
+    from assistant import doctor
+    from assistant.config import load_config
+    from llm_servers import refused_port
+
+    text = (f'[profiles.local]\nbackend = "openai"\nopenai_base_url = "{llm.url}/v1"\nopenai_model = "qwen"\n'
+            f'[profiles.away]\nbackend = "ollama"\nollama_url = "http://127.0.0.1:{refused_port()}"\n'
+            f'ollama_model = "qwen"\nllm_timeout = 5.0\n')
+    cfg = load_config(text, "assistant.toml", {}, {"data_dir": assistant.config.data_dir,
+                                                   "index_dir": assistant.config.index_dir,
+                                                   "llamacpp_model": "/nonexistent.gguf"})
+    llm.enqueue("你好")
+    lines: list[str] = []
+    assert doctor.run(cfg, say=lines.append) is False  # one profile's server is away
+    text = "\n".join(lines)
+    assert "✓ backend extractive" in text and "✓ profile local (openai):" in text and "你好" in text
+    assert "✗ profile away (ollama):" in text and "ollama serve" in text
