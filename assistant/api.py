@@ -40,7 +40,7 @@ class Service:
     requests get 503 instead of waiting on a half-built index."""
 
     def __init__(self, assistant: "Assistant | LiveAssistant", config: Config):
-        self.live = assistant if isinstance(assistant, LiveAssistant) else LiveAssistant(assistant)
+        self.live = LiveAssistant.of(assistant)
         self.config = config
         assistant = self.live.current()
         self._lock = threading.Lock()

@@ -23,6 +23,11 @@ RETRY_AFTER = 5.0  # seconds before a failed reopen is tried again
 
 
 class LiveAssistant:
+    @classmethod
+    def of(cls, assistant) -> "LiveAssistant":
+        """ASSISTANT itself when it already is one (so the API and the web chat share one), else a new one."""
+        return assistant if isinstance(assistant, cls) else cls(assistant)
+
     def __init__(self, assistant, interval: float | None = None, clock: Callable[[], float] = time.monotonic):
         self._assistant = assistant
         self.version = 0  # counts the reopenings, so a front end can tell its view is out of date

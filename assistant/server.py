@@ -39,7 +39,7 @@ def create_app(assistant, config: Config, host: str = "127.0.0.1", environ: Mapp
 
     environ = os.environ if environ is None else environ
     gr = load_gradio()
-    live = assistant if isinstance(assistant, LiveAssistant) else LiveAssistant(assistant)  # one for both
+    live = LiveAssistant.of(assistant)  # one for the API and the web chat
     app = build_api(live, config, host=host, environ=environ)
     auth = web_login(api_key(config, environ))
     return gr.mount_gradio_app(app, build_ui(live, config), path="/", auth=auth,

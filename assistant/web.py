@@ -96,7 +96,7 @@ class Chat:
     after another process's ingest) and the documents of the index it answers from."""
 
     def __init__(self, assistant):
-        self.live = assistant if isinstance(assistant, LiveAssistant) else LiveAssistant(assistant)
+        self.live = LiveAssistant.of(assistant)
         self.built = self._view = _View(self.live.current())
         self.default_backend = backend_options(self._view.assistant)[0][1]
 
