@@ -147,6 +147,17 @@ def _get_all(col, include: list[str], where: dict | None = None) -> dict[str, li
         offset += PAGE
 
 
+def _generation_in(manifest_json: str | None) -> str | None:
+    """The generation a manifest (as JSON text) names; None when there is none or the text is not a manifest."""
+    try:
+        manifest = json.loads(manifest_json) if manifest_json else None
+    except ValueError:
+        return None
+    if not isinstance(manifest, dict) or not manifest.get("generation"):
+        return None
+    return str(manifest["generation"])
+
+
 def _live(manifest: dict[str, Any], meta: dict[str, Any]) -> bool:
     return manifest.get("sources", {}).get(meta.get("source")) == meta.get("sha")
 
@@ -211,16 +222,14 @@ class Store:
                 st = marker.stat()
                 key = (st.st_ino, st.st_mtime_ns, st.st_size)
                 if key != self._marker_seen[0]:  # a swap writes a new marker: read it only then
-                    self._marker_seen = (key, str(json.loads(marker.read_text(encoding="utf-8")).get("generation")
-                                                  or "") or None)
+                    self._marker_seen = (key, _generation_in(marker.read_text(encoding="utf-8")))
                 return self._marker_seen[1]
-            except (OSError, ValueError, AttributeError):
+            except OSError:
                 return None
         try:
             gen = (_pointer(self._client, self.location).metadata or {}).get("generation")
             chunks = self._client.get_collection(_names(self.location, gen)[0]) if gen else None
-            raw = (chunks.metadata or {}).get("manifest") if chunks is not None else None
-            return str(json.loads(raw).get("generation") or "") or None if raw else None
+            return _generation_in((chunks.metadata or {}).get("manifest") if chunks is not None else None)
         except Exception:
             return None
 
