@@ -62,35 +62,45 @@ def _is_configured(backend: str, config: Any) -> bool:
     return False
 
 
+def _backend(name: str, config: Any) -> Choice:
+    return Choice(name, describe(name, config), name, config)
+
+
+def _profile(name: str, config: Any) -> Choice:
+    """Profile NAME applied to CONFIG; ConfigError when its values are invalid."""
+    chosen = config.with_profile(name)
+    return Choice(name, f"{name}：{describe(chosen.backend, chosen)}", chosen.backend, chosen)
+
+
+def _profiles(config: Any) -> list[str]:
+    """The config file's profiles a key can reach (a backend's own name goes to the backend)."""
+    return [p for p in config.profiles if p not in available()]
+
+
 def configured(config: Any) -> list[Choice]:
     """The choices to offer, the one in use first. A profile whose values are invalid is left out (``resolve``
     names what is wrong with it)."""
-    out = [Choice(config.backend, describe(config.backend, config), config.backend, config)]
-    out += [Choice(name, describe(name, config), name, config)
-            for name in available() if name != config.backend and _is_configured(name, config)]
-    for name in config.profiles:
-        if name in available():
-            continue
+    out = [_backend(config.backend, config)]
+    out += [_backend(name, config) for name in available() if name != config.backend and _is_configured(name, config)]
+    for name in _profiles(config):
         try:
-            chosen = config.with_profile(name)
+            out.append(_profile(name, config))
         except ConfigError:
             continue
-        out.append(Choice(name, f"{name}：{describe(chosen.backend, chosen)}", chosen.backend, chosen))
     return out
 
 
 def keys(config: Any) -> list[str]:
     """Every key ``resolve`` accepts: the backend names, then the profiles."""
-    return [*available(), *(p for p in config.profiles if p not in available())]
+    return [*available(), *_profiles(config)]
 
 
 def resolve(config: Any, key: str) -> Choice:
     """The choice called KEY; ConfigError naming the ones there are when there is no such backend or profile."""
     if key in available():
-        return Choice(key, describe(key, config), key, config)
-    if key in config.profiles:
-        chosen = config.with_profile(key)
-        return Choice(key, f"{key}：{describe(chosen.backend, chosen)}", chosen.backend, chosen)
-    profiles = [p for p in config.profiles if p not in available()]
+        return _backend(key, config)
+    profiles = _profiles(config)
+    if key in profiles:
+        return _profile(key, config)
     raise ConfigError(f"unknown backend '{key}' (backends: {', '.join(available())}"
                       + (f"; profiles: {', '.join(profiles)}" if profiles else "") + ")")
