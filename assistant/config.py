@@ -13,7 +13,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Mapping
 
-from .errors import ConfigError
+from assistant.errors import ConfigError
 
 
 @dataclasses.dataclass(frozen=True)

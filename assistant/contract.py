@@ -20,6 +20,7 @@ class Citation:
     verified: bool = True  # the quoted paragraph supports the sentence carrying the marker (words and numbers)
     title: str | None = None  # the document's title (the file name when it has none); filled in by the Assistant
     page: int | None = None  # the PDF page the paragraph starts on; None for other formats
+    kind: str = "paragraph"  # "heading": the quote is a section heading (``paragraph`` is the section's first)
 
     def __post_init__(self) -> None:
         if self.text[self.start:self.end] != self.quote:

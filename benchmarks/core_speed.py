@@ -46,7 +46,7 @@ def main() -> None:
     colds = [timed(CLI + ["ask", "巡视组从哪天开始进驻？"], env) for _ in range(runs)]
 
     sys.path.insert(0, str(ROOT))
-    from assistant.answer import Assistant
+    from assistant.answering.assistant import Assistant
     from assistant.config import load_config
 
     assistant = Assistant.from_config(load_config(environ=env), notify=lambda m: None)

@@ -23,9 +23,9 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
 
-from assistant.answer import Assistant  # noqa: E402
+from assistant.answering.assistant import Assistant  # noqa: E402
+from assistant.answering.evaluate import load_questions, score  # noqa: E402
 from assistant.config import load_config  # noqa: E402
-from assistant.evaluate import load_questions, score  # noqa: E402
 
 MODEL = ROOT / "models" / "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
 DEV = ROOT.parent / "shared" / "eval" / "dev.jsonl"

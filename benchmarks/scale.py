@@ -53,8 +53,9 @@ def _data_dir(work: Path, size: int) -> Path:
 
 
 def _replay(cache: dict[str, np.ndarray]):
-    from assistant.embedder import Embedder
     from scale_corpus import key
+
+    from assistant.index.embedder import Embedder
 
     base = np.vstack(list(cache.values())) if cache else None
 
@@ -90,19 +91,20 @@ def _questions() -> list[str]:
 
 def run_size(work: Path, size: int) -> dict:
     """One size, in this process: ingest, open, ask; returns the measurements."""
-    from assistant.answer import Assistant
-    from assistant.config import load_config
-    from assistant.embedder import Embedder
-    from assistant.ingest import update_index
-    from assistant.tokens import get_tokenizer
     from scale_corpus import load_cache
+
+    from assistant.answering.assistant import Assistant
+    from assistant.config import load_config
+    from assistant.index.embedder import Embedder
+    from assistant.index.tokens import get_tokenizer
+    from assistant.ingest.pipeline import update_index
 
     data, index = _data_dir(work, size), work / f"index-{size}"
     out: dict = {"size": size}
     tok = get_tokenizer()
     if size <= 1000:  # the real embedder: alone, then inside ingest
-        from assistant.document import build_document, chunk_paragraph
-        from assistant.reader import read_file
+        from assistant.ingest.document import build_document, chunk_paragraph
+        from assistant.ingest.reader import read_file
 
         emb = Embedder(1)
         texts = [c.indexed_text() for f in sorted(data.iterdir()) for p in build_document(read_file(f)).paragraphs

@@ -33,8 +33,8 @@ _NUM = re.compile(r"\d+")
 
 
 def sentences() -> list[str]:
-    from assistant.document import build_document
-    from assistant.reader import read_file
+    from assistant.ingest.document import build_document
+    from assistant.ingest.reader import read_file
 
     out = []
     for f in sorted((ROOT / "data").glob("*.txt")):
@@ -77,9 +77,9 @@ def key(text: str) -> str:
 
 def embed_cache(files: list[Path], cache: Path) -> None:
     """Embed every file's texts with the real embedder, one .npz per file, logging the embedder's own rate."""
-    from assistant.document import build_document, chunk_paragraph
-    from assistant.embedder import Embedder
-    from assistant.reader import read_file
+    from assistant.index.embedder import Embedder
+    from assistant.ingest.document import build_document, chunk_paragraph
+    from assistant.ingest.reader import read_file
 
     cache.mkdir(parents=True, exist_ok=True)
     emb = Embedder(1)

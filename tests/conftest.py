@@ -19,7 +19,7 @@ DEV = ROOT.parent / "shared" / "eval" / "dev.jsonl"
 
 @pytest.fixture(scope="session")
 def embedder():
-    from assistant.embedder import Embedder
+    from assistant.index.embedder import Embedder
 
     return Embedder(1)
 
@@ -39,7 +39,7 @@ def report_config(tmp_path_factory):
 @pytest.fixture(scope="session")
 def assistant(report_config, embedder):
     """An Assistant over the report, its index built on first use."""
-    from assistant.answer import Assistant
+    from assistant.answering.assistant import Assistant
 
     return Assistant.from_config(report_config, notify=lambda m: None, embedder=embedder)
 

@@ -54,7 +54,7 @@ def shared(name: str, make_app, request) -> LiveServer:
 
 def web_server(assistant, config, request) -> LiveServer:
     """The real combined app `assistant serve` runs: API, OpenAI-compatible routes, MCP and the web chat."""
-    from assistant.server import create_app
+    from assistant.serving.server import create_app
 
     return shared("web", lambda: create_app(assistant, config), request)
 

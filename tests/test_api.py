@@ -10,7 +10,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-
 from live_server import LiveServer, server  # noqa: F401  (fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,7 +95,7 @@ def test_unknown_backend_lists_the_available_ones(client):
 
 
 def test_oversized_question_and_body_are_413(client):
-    from assistant.answer import MAX_QUESTION_CHARS
+    from assistant.answering.question import MAX_QUESTION_CHARS
 
     long = "巡视" * MAX_QUESTION_CHARS
     assert error_of(client.post("/api/ask", json={"question": long}), 413)["code"] == "question_too_long"
@@ -180,7 +179,7 @@ def test_curl_example_runs(server, command):
 @pytest.fixture(scope="module")
 def keyed(assistant, report_config):
     """The API alone (no web chat) with a key in its environment."""
-    from assistant.api import build_api
+    from assistant.serving.http import build_api
 
     with LiveServer(build_api(assistant, report_config, environ={"ASSISTANT_API_KEY": "s3cret-key"})) as s:
         yield s

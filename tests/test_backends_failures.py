@@ -4,7 +4,6 @@ from __future__ import annotations
 import time
 
 import pytest
-
 from llm_servers import ScriptedLLM, refused_port
 from test_backends_openai import Q, with_backend
 

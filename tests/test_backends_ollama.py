@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import pytest
-
-from assistant import backends
 from llm_servers import ScriptedLLM
 from test_backends_openai import GOOD, Q, with_backend
+
+from assistant import backends
 
 
 @pytest.fixture

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import pytest
+from llm_servers import ScriptedLLM
 
 from assistant import backends
-from assistant.answer import STRONG_COVERAGE, Assistant
+from assistant.answering.assistant import Assistant
+from assistant.answering.calibration import STRONG_COVERAGE
 from assistant.errors import ConfigError
-from llm_servers import ScriptedLLM
 
 Q = "巡视组从哪天开始进驻？"  # retrieval ranks paragraph 2 first: it becomes passage [1]
 GOOD = "巡视组从2018年10月17日起开始陆续进驻[1]。"
@@ -150,8 +151,9 @@ def test_doctor_check_finds_the_model_or_says_what_is_missing(assistant, llm):
 
 
 def test_doctor_reports_a_working_and_a_broken_backend(assistant, llm):
-    from assistant.doctor import check_backend
     from llm_servers import refused_port
+
+    from assistant.doctor import check_backend
 
     llm.enqueue("你好")
     cfg = with_backend(assistant, llm).config
@@ -162,9 +164,10 @@ def test_doctor_reports_a_working_and_a_broken_backend(assistant, llm):
 
 
 def test_doctor_checks_the_backends_and_profiles_the_web_chat_offers(assistant, llm):
+    from llm_servers import refused_port
+
     from assistant import doctor
     from assistant.config import load_config
-    from llm_servers import refused_port
 
     text = (f'[profiles.local]\nbackend = "openai"\nopenai_base_url = "{llm.url}/v1"\nopenai_model = "qwen"\n'
             f'[profiles.away]\nbackend = "ollama"\nollama_url = "http://127.0.0.1:{refused_port()}"\n'

@@ -5,12 +5,12 @@ from __future__ import annotations
 import importlib.util
 
 import pytest
+from llm_servers import ScriptedLLM
 
-from assistant.answer import Assistant
+from assistant.answering.assistant import Assistant
 from assistant.backends import choices
 from assistant.config import load_config
 from assistant.errors import ConfigError
-from llm_servers import ScriptedLLM
 
 Q = "巡视组从哪天开始进驻？"
 NO_MODEL = {"llamacpp_model": "/nonexistent/model.gguf"}

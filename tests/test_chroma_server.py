@@ -10,14 +10,13 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import REPORT, ROOT
 
 from assistant.config import load_config
 from assistant.errors import IndexStoreError
-from assistant.ingest import update_index
-from assistant.store import Location, Store
-from assistant.tokens import get_tokenizer
-
-from conftest import REPORT, ROOT
+from assistant.index.store import Location, Store
+from assistant.index.tokens import get_tokenizer
+from assistant.ingest.pipeline import update_index
 
 CHROMA = Path(sys.executable).with_name("chroma")
 pytestmark = pytest.mark.skipif(not CHROMA.exists(), reason="the chroma CLI is not in this venv")
@@ -113,7 +112,7 @@ def _collections(url: str) -> set[str]:
 
 
 def test_the_assistant_answers_from_a_chroma_server(server, data, tmp_path, embedder):
-    from assistant.answer import Assistant
+    from assistant.answering.assistant import Assistant
 
     config = load_config(overrides={"data_dir": str(data), "index_dir": str(tmp_path / "local"),
                                     "chroma_url": server.url, "chroma_collection": "reports"})
@@ -168,8 +167,8 @@ def test_updates_rebuilds_and_an_interrupted_update_on_the_server(server, data, 
 
 
 def test_a_running_assistant_follows_updates_and_rebuilds_on_the_server(server, data, tmp_path, embedder):
-    from assistant.answer import Assistant
-    from assistant.live import LiveAssistant
+    from assistant.answering.assistant import Assistant
+    from assistant.serving.live import LiveAssistant
 
     config = load_config(overrides={"data_dir": str(data), "index_dir": str(tmp_path / "local"),
                                     "chroma_url": server.url, "chroma_collection": "live"})
@@ -192,7 +191,7 @@ def test_a_running_assistant_follows_updates_and_rebuilds_on_the_server(server, 
 
 
 def test_a_server_that_goes_away_gives_a_clear_error_not_a_hang(server, data, tmp_path, embedder):
-    from assistant.answer import Assistant
+    from assistant.answering.assistant import Assistant
 
     config = load_config(overrides={"data_dir": str(data), "index_dir": str(tmp_path / "local"),
                                     "chroma_url": server.url, "chroma_timeout": 3.0})

@@ -3,10 +3,16 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.citations import claims, looks_like_refusal, marker_numbers, numbers, verify
-from assistant.document import Paragraph
-from assistant.retrieve import Hit
-from assistant.tokens import get_tokenizer
+from assistant.answering.citations import (
+    claims,
+    looks_like_refusal,
+    marker_numbers,
+    numbers,
+    verify,
+)
+from assistant.answering.retrieve import Hit
+from assistant.index.tokens import get_tokenizer
+from assistant.ingest.document import Paragraph
 
 P = [
     "中央脱贫攻坚专项巡视,是重大举措。从2018年10月17日起开始陆续进驻,15个中央巡视组在26个被巡视地方和单位工作了1个月左右。",

@@ -1,9 +1,9 @@
 """Cleaning scraped pages: furniture dropped by rule, title/byline/summary kept as metadata, headings as sections."""
-from assistant.cleaning import clean
-from assistant.document import build_document
-from assistant.reader import RawFile
-
 from conftest import REPORT
+
+from assistant.ingest.cleaning import clean
+from assistant.ingest.document import build_document
+from assistant.ingest.reader import RawFile
 
 FURNITURE = ("责任编辑", "精选专题", "精选文章", "微信公众平台", "二维码", "客户端", "微博", "领航新时代")
 

@@ -8,7 +8,6 @@ import sys
 
 import httpx
 import pytest
-
 from live_server import server  # noqa: F401  (fixture)
 
 QUESTIONS = ["巡视组从哪天开始进驻？", "这次专项巡视一共派出了多少个巡视组？"]

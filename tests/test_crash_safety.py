@@ -10,15 +10,14 @@ import sys
 import time
 
 import pytest
-
-from assistant.answer import Assistant
-from assistant.config import load_config
-from assistant.ingest import update_index
-from assistant.lock import IndexLock
-from assistant.store import Store
-from assistant.tokens import get_tokenizer
-
 from conftest import REPORT, ROOT
+
+from assistant.answering.assistant import Assistant
+from assistant.config import load_config
+from assistant.index.store import Store
+from assistant.index.tokens import get_tokenizer
+from assistant.ingest.lock import IndexLock
+from assistant.ingest.pipeline import update_index
 
 
 def _variant(n: int) -> str:
@@ -47,7 +46,7 @@ def _answers(data, index, embedder):
     config = load_config(overrides={"data_dir": str(data), "index_dir": str(index)})
     store = Store.open(index)
     from assistant import backends
-    from assistant.retrieve import Retriever
+    from assistant.answering.retrieve import Retriever
 
     a = Assistant(config, store=store, retriever=Retriever(store, embedder, get_tokenizer()),
                   backend=backends.create("extractive", config), tokenizer=get_tokenizer())

@@ -1,7 +1,7 @@
 """Quality floors on the shared dev set and on our own hold-out questions (written apart from the dev set)."""
 from pathlib import Path
 
-from assistant.evaluate import load_questions, score
+from assistant.answering.evaluate import load_questions, score
 
 
 def test_dev_set_floors(assistant, dev_items):

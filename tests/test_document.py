@@ -1,10 +1,10 @@
 """Paragraphs as the citation unit: numbering, offsets, stable ids, sentences, chunks."""
 import dataclasses
 
-from assistant.document import build_document, chunk_paragraph, split_sentences
-from assistant.reader import RawFile
-
 from conftest import REPORT
+
+from assistant.ingest.document import build_document, chunk_paragraph, split_sentences
+from assistant.ingest.reader import RawFile
 
 
 def _doc(text, name="r.txt"):

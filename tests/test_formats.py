@@ -3,13 +3,13 @@ from pathlib import Path
 
 import pytest
 
-from assistant.document import build_document
+from assistant.answering.retrieve import Query, Retriever
 from assistant.errors import ReadError
-from assistant.ingest import IngestReport, build_index, read_documents
-from assistant.reader import find_files, read_file
-from assistant.retrieve import Query, Retriever
-from assistant.store import Store
-from assistant.tokens import get_tokenizer
+from assistant.index.store import Store
+from assistant.index.tokens import get_tokenizer
+from assistant.ingest.document import build_document
+from assistant.ingest.pipeline import IngestReport, build_index, read_documents
+from assistant.ingest.reader import find_files, read_file
 
 CJK_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 PAGE = """<!DOCTYPE html>

@@ -23,14 +23,14 @@ def run(code: str, path: list[str] | None = None) -> str:
 def test_real_gradio_imports_with_the_stub_writer_skipped_and_works():
     out = run(
         "import sys, os\n"
-        "from assistant import gradio_loader\n"
+        "from assistant.serving import gradio_loader\n"
         "before = list(sys.meta_path)\n"
         "stubs = os.path.join(os.path.dirname(__import__('importlib').util.find_spec('gradio').origin), 'components')\n"
         "mtimes = {f: os.stat(os.path.join(stubs, f)).st_mtime_ns for f in os.listdir(stubs) if f.endswith('.pyi')}\n"
         "gr = gradio_loader.load()\n"
         "import gradio.component_meta as cm\n"
         "assert cm.create_or_modify_pyi is gradio_loader._skip_stubs\n"
-        "assert gr.events.EventListener.set_doc.__module__ == 'assistant.gradio_loader'\n"
+        "assert gr.events.EventListener.set_doc.__module__ == 'assistant.serving.gradio_loader'\n"
         "assert sys.meta_path == before, 'the finder is removed again'\n"
         "assert gradio_loader.load() is gr\n"
         "after = {f: os.stat(os.path.join(stubs, f)).st_mtime_ns for f in os.listdir(stubs) if f.endswith('.pyi')}\n"
@@ -54,7 +54,7 @@ def test_event_docstrings_come_out_as_gradios_own_jinja_rendering_makes_them():
     import json
 
     plain = json.loads(run(DOCS))
-    adjusted = json.loads(run("from assistant import gradio_loader\ngradio_loader.load()\n" + DOCS))
+    adjusted = json.loads(run("from assistant.serving import gradio_loader\ngradio_loader.load()\n" + DOCS))
     assert len(plain) > 100 and adjusted == plain
     assert "{{" not in "".join(adjusted.values()) and "Textbox" in adjusted["Textbox.submit"]
 
@@ -64,7 +64,7 @@ def test_a_gradio_without_the_stub_writer_imports_unchanged(tmp_path):
     pkg.mkdir()
     (pkg / "__init__.py").write_text("from . import component_meta\nVERSION = 'fake'\n")
     (pkg / "component_meta.py").write_text("def other():\n    return 42\n")
-    out = run("from assistant import gradio_loader\n"
+    out = run("from assistant.serving import gradio_loader\n"
               "gr = gradio_loader.load()\n"
               "print(gr.VERSION, gr.component_meta.other(), hasattr(gr.component_meta, 'create_or_modify_pyi'))",
               path=[str(tmp_path)])

@@ -11,14 +11,14 @@ import time
 
 import httpx
 import pytest
-
-from assistant import backends
-from assistant.answer import Assistant
-from assistant.config import load_config
-from assistant.errors import AssistantError
 from conftest import REPORT, ROOT
 from live_server import LiveServer
 from llm_servers import ScriptedLLM, refused_port
+
+from assistant import backends
+from assistant.answering.assistant import Assistant
+from assistant.config import load_config
+from assistant.errors import AssistantError
 
 Q = "巡视组从哪天开始进驻？"
 GOOD = "巡视组从2018年10月17日起开始陆续进驻[1]。"
@@ -37,7 +37,7 @@ def llm():
 @pytest.fixture(scope="module")
 def model_api(assistant, llm):
     """The API over the session's index, answering with 'openai' at the scripted server ('ollama': nobody there)."""
-    from assistant.api import build_api
+    from assistant.serving.http import build_api
 
     cfg = assistant.config.replace(backend="openai", openai_base_url=llm.url + "/v1", openai_model="qwen",
                                    ollama_url=f"http://127.0.0.1:{refused_port()}", ollama_model="qwen",
@@ -243,7 +243,7 @@ def test_a_report_that_injects_instructions_or_script_changes_nothing(assistant,
                                                                       dev_items, tmp_path):
     import re
 
-    from assistant.web import Chat
+    from assistant.serving.web import Chat
 
     data = tmp_path / "data"
     shutil.copytree(report_config.data_dir, data)

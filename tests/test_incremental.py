@@ -3,14 +3,13 @@ file's paragraphs go, --rebuild starts clean. Embedder calls are counted with a 
 import shutil
 
 import pytest
-
-from assistant.embedder import Embedder
-from assistant.ingest import update_index
-from assistant.retrieve import Query, Retriever
-from assistant.store import Store
-from assistant.tokens import get_tokenizer
-
 from conftest import REPORT
+
+from assistant.answering.retrieve import Query, Retriever
+from assistant.index.embedder import Embedder
+from assistant.index.store import Store
+from assistant.index.tokens import get_tokenizer
+from assistant.ingest.pipeline import update_index
 
 EXTRA = """关于农村饮水安全的补充说明
 
@@ -99,7 +98,7 @@ def test_unchanged_changed_deleted_and_rebuild(corpus, counting):
 
 
 def test_bm25_is_persisted_with_the_index_and_follows_updates(corpus, counting):
-    from assistant import bm25_store
+    from assistant.index import bm25 as bm25_store
 
     data, index = corpus
     tok = get_tokenizer()
@@ -123,7 +122,7 @@ def test_an_unreadable_file_is_remembered_not_retried_every_start(corpus, counti
     tok = get_tokenizer()
     first = update_index([data], index, counting, tok)
     assert any(m.startswith("broken.docx") for m in first.skipped)
-    from assistant.ingest import source_hashes, why_rebuild
+    from assistant.ingest.pipeline import source_hashes, why_rebuild
 
     assert why_rebuild(Store.open(index), counting, tok, source_hashes([data])) is None
 
@@ -131,7 +130,7 @@ def test_an_unreadable_file_is_remembered_not_retried_every_start(corpus, counti
 def test_progress_bar_shows_rate_and_time_left_only_on_a_terminal():
     import io
 
-    from assistant.progress import ProgressBar
+    from assistant.ingest.progress import ProgressBar
 
     bar = ProgressBar(io.StringIO(), force=True)
     assert bar.line(50, 200, 10.0).endswith("50/200 段 5.0 段/秒 剩余 00:30")

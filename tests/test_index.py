@@ -3,15 +3,14 @@ import json
 import shutil
 
 import pytest
+from conftest import REPORT
 
 from assistant.config import load_config
-from assistant.embedder import Embedder
 from assistant.errors import IndexStoreError
-from assistant.ingest import build_index, ensure_index
-from assistant.store import MARKER, Store
-from assistant.tokens import get_tokenizer
-
-from conftest import REPORT
+from assistant.index.embedder import Embedder
+from assistant.index.store import MARKER, Store
+from assistant.index.tokens import get_tokenizer
+from assistant.ingest.pipeline import build_index, ensure_index
 
 
 @pytest.fixture
@@ -127,7 +126,7 @@ def test_doctor_checks_the_configured_index_embedded_or_server(report_config, as
     from dataclasses import replace
 
     from assistant.doctor import check_index
-    from assistant.tokens import get_tokenizer
+    from assistant.index.tokens import get_tokenizer
 
     ok = check_index(report_config, embedder, get_tokenizer())
     assert ok.ok and str(report_config.index_dir) in ok.detail

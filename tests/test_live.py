@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answer import Assistant
-from assistant.live import RETRY_AFTER, LiveAssistant
-from assistant.store import MARKER
+from assistant.answering.assistant import Assistant
+from assistant.index.store import MARKER
+from assistant.serving.live import RETRY_AFTER, LiveAssistant
 
 ROOT = Path(__file__).resolve().parent.parent
 SOLAR = "光伏报告\n\n云南省某县在2020年建成了一座示范性光伏电站，装机容量为五十兆瓦，带动三千户贫困户增收。\n"
@@ -85,7 +85,7 @@ def test_a_new_index_that_cannot_be_opened_is_reported_not_raised_and_tried_agai
 def test_api_and_mcp_paragraph_follow_the_index(served):
     from fastapi.testclient import TestClient
 
-    from assistant.api import build_api
+    from assistant.serving.http import build_api
 
     with TestClient(build_api(served, served.config)) as client:
         assert [s["source"] for s in client.get("/api/health").json()["sources"]] == [
@@ -101,7 +101,7 @@ def test_api_and_mcp_paragraph_follow_the_index(served):
 
 
 def test_web_chat_shows_the_new_report_after_a_reload_and_cites_it(served):
-    from assistant.web import Chat
+    from assistant.serving.web import Chat
 
     chat = Chat(served)
     assert chat.page() == ({"__type__": "update"},) * 4  # the page as built is current: nothing to send

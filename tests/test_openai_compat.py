@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import httpx
 import pytest
-
 from live_server import server  # noqa: F401  (fixture)
 
 openai = pytest.importorskip("openai")

@@ -15,7 +15,7 @@ ANSWER_KEYS = {"id", "question", "answer", "refused", "citations", "retrieved", 
                "unsupported_sentences"}
 OPTIONAL_KEYS = {"condensed_question", "notices"}
 CITATION_KEYS = {"n", "source", "paragraph", "section", "text", "quote", "start", "end", "score", "verified",
-                 "title", "page"}
+                 "title", "page", "kind"}
 PASSAGE_KEYS = {"source", "paragraph", "section", "text", "score", "title", "page"}
 
 

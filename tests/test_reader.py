@@ -1,11 +1,10 @@
 """Reading reports in UTF-8 and GB18030/GBK; anything else gets an error that names the file."""
 import pytest
-
-from assistant.document import build_document
-from assistant.errors import ReadError
-from assistant.reader import find_files, read_file
-
 from conftest import REPORT
+
+from assistant.errors import ReadError
+from assistant.ingest.document import build_document
+from assistant.ingest.reader import find_files, read_file
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
@@ -45,7 +44,7 @@ def test_symlink_loops_are_named_as_skipped(tmp_path):
     import os
     from pathlib import Path
 
-    from assistant.reader import find_files
+    from assistant.ingest.reader import find_files
 
     (tmp_path / "r.txt").write_text("报告正文。", encoding="utf-8")
     os.symlink("b.txt", tmp_path / "a.txt")
@@ -62,8 +61,8 @@ def test_symlink_loops_are_named_as_skipped(tmp_path):
 def test_hashes_skip_files_over_the_cap_without_reading_them(tmp_path):
     import hashlib
 
-    from assistant.ingest import source_hashes
-    from assistant.reader import MAX_BYTES, file_sha256
+    from assistant.ingest.pipeline import source_hashes
+    from assistant.ingest.reader import MAX_BYTES, file_sha256
 
     (tmp_path / "r.txt").write_text("报告正文。", encoding="utf-8")
     with open(tmp_path / "big.txt", "wb") as f:  # sparse: no disk, and hashing it would take seconds

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from assistant import backends
-from assistant.answer import Assistant
+from assistant.answering.assistant import Assistant
 
 MODEL = Path(__file__).resolve().parent.parent / "models" / "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
 

@@ -10,7 +10,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
-
 from conftest import ROOT
 from live_server import LiveServer, server  # noqa: F401  (fixture)
 
@@ -22,7 +21,7 @@ Q = "巡视组从哪天开始进驻？"
 @pytest.fixture(scope="module")
 def keyed(assistant, report_config):
     """The whole app `assistant serve` runs (API, /v1, MCP and the web chat) with the key set."""
-    from assistant.server import create_app
+    from assistant.serving.server import create_app
 
     app = create_app(assistant, report_config, environ={"ASSISTANT_API_KEY": KEY})
     with LiveServer(app) as s:

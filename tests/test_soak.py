@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import sys
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
-
 from conftest import DEV, ROOT
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -32,7 +30,7 @@ FIRSTS = ["交通扶贫存在什么问题？", "易地扶贫搬迁方面存在�
 
 
 def test_eight_web_sessions_keep_their_own_history(assistant):
-    from assistant.web import Chat
+    from assistant.serving.web import Chat
 
     chat = Chat(assistant)
 

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import pytest
+from conftest import REPORT
 
 from assistant.contract import Answer, Citation
 from assistant.errors import QuestionError
-from conftest import REPORT
 
 HTML = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>农村公路建设情况通报</title></head>
 <body><article><h1>农村公路建设情况通报</h1>
@@ -17,7 +17,7 @@ HTML = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>农村公路�
 @pytest.fixture(scope="module")
 def many(tmp_path_factory, embedder):
     """An Assistant over two reports: the inspection report (.txt) and a short news page (.html)."""
-    from assistant.answer import Assistant
+    from assistant.answering.assistant import Assistant
     from assistant.config import load_config
 
     base = tmp_path_factory.mktemp("sources")
@@ -73,7 +73,7 @@ def api(many):
     httpx = pytest.importorskip("httpx")
     from live_server import LiveServer
 
-    from assistant.api import build_api
+    from assistant.serving.http import build_api
 
     with LiveServer(build_api(many, many.config, environ={})) as server, \
             httpx.Client(base_url=server.url, timeout=60) as client:
@@ -119,7 +119,7 @@ def test_sources_listing_needs_the_key_when_set(many):
     import httpx
     from live_server import LiveServer
 
-    from assistant.api import build_api
+    from assistant.serving.http import build_api
 
     with LiveServer(build_api(many, many.config, environ={many.config.api_key_env: "k-123"})) as server:
         assert httpx.get(server.url + "/api/sources").status_code == 401

@@ -6,9 +6,21 @@ import re
 import pytest
 
 from assistant.contract import Answer, Citation, Passage
-from assistant.webui_render import (DocIndex, answer_html, citation_card, error_html, esc, fulltext_html,
-                                    highlight, history_messages, link_markers, passage_card, plain_text,
-                                    question_html, streaming_html)
+from assistant.serving.render import (
+    DocIndex,
+    answer_html,
+    citation_card,
+    error_html,
+    esc,
+    fulltext_html,
+    highlight,
+    history_messages,
+    link_markers,
+    passage_card,
+    plain_text,
+    question_html,
+    streaming_html,
+)
 
 EVIL = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=1">'
 DOCS = [{"source": "r.txt", "title": "报告", "byline": "", "text": "报告\n\n第一段。\n\n小标题\n\n第二段" + EVIL + "。",
@@ -103,7 +115,7 @@ def test_history_leaves_out_failed_turns():
 
 @pytest.fixture(scope="module")
 def chat(assistant):
-    from assistant.web import Chat
+    from assistant.serving.web import Chat
 
     return Chat(assistant)
 
@@ -137,7 +149,7 @@ def test_bad_input_is_an_error_message_not_a_traceback(chat, question, message):
 
 
 def test_unexpected_failure_is_one_line(assistant):
-    from assistant.web import Chat
+    from assistant.serving.web import Chat
 
     class Broken:
         backend = assistant.backend
@@ -155,7 +167,7 @@ def test_unexpected_failure_is_one_line(assistant):
 
 
 def test_respond_passes_the_chosen_sources(assistant):
-    from assistant.web import Chat, source_choices
+    from assistant.serving.web import Chat, source_choices
 
     class Recording:
         """The real assistant, with a second (unindexed) report listed and each stream call's options recorded."""
@@ -185,7 +197,7 @@ def test_respond_passes_the_chosen_sources(assistant):
 
 
 def test_ui_builds_with_title_and_settings(assistant, report_config):
-    from assistant.web import backend_options, build_ui, mount_options
+    from assistant.serving.web import backend_options, build_ui, mount_options
 
     ui = build_ui(assistant, report_config)
     assert ui.title.startswith("问答助手 · 聚焦脱贫攻坚")

@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Protocol, Sequence
 
-from ..contract import Citation
-from ..errors import AssistantError
-from ..relevance import Assessment
-from ..retrieve import Hit, Query
+from assistant.answering.judge import Assessment
+from assistant.answering.retrieve import Hit, Query
+from assistant.contract import Citation
+from assistant.errors import AssistantError
 
 
 @dataclass
@@ -58,7 +58,7 @@ def create(name: str, config: Any = None, **options) -> Backend:
     """The backend called NAME; model backends read their settings from CONFIG."""
     import importlib
 
-    from ..errors import ConfigError
+    from assistant.errors import ConfigError
 
     if name not in _MODULES:
         raise ConfigError(f"unknown backend '{name}' (available: {', '.join(available())})")
@@ -69,7 +69,7 @@ def create(name: str, config: Any = None, **options) -> Backend:
             options.setdefault("max_sentences", config.max_sentences)
         return backend_cls(**options)
     if config is None:
-        from ..config import load_config
+        from assistant.config import load_config
 
         config = load_config()
     return backend_cls(config, **options)

@@ -8,10 +8,9 @@ from __future__ import annotations
 import time
 from typing import Iterator, Sequence
 
-from .. import prompts
-from ..relevance import Assessment
-from ..retrieve import Hit, Query
-from . import BackendError, Draft
+from assistant.answering.judge import Assessment
+from assistant.answering.retrieve import Hit, Query
+from assistant.backends import BackendError, Draft, prompts
 
 CONDENSE_MAX_TOKENS = 80
 PING_PROMPT = [{"role": "user", "content": "请只回复两个字：你好"}]

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..errors import ConfigError
-from . import available
+from assistant.backends import available
+from assistant.errors import ConfigError
 
 
 @dataclass(frozen=True)

@@ -1,16 +1,16 @@
-"""The offline default: an answer composed of the report's own sentences, each with its citation marker."""
+"""The offline default: an answer composed of the report's own sentences, each with its citation marker, in the
+shape the question asks for (answering/compose.py)."""
 from __future__ import annotations
 
 import re
 from typing import Iterator, Sequence
 
-from ..contract import Citation
-from ..relevance import Assessment, Sentence, select
-from ..retrieve import Hit, Query
-from . import Draft
+from assistant.answering import compose
+from assistant.answering.judge import Assessment
+from assistant.answering.retrieve import Hit, Query
+from assistant.backends import Draft
 
-TRAILING = "。；;，,、！!？?：: "
-_CLAUSE = re.compile(r"[^。；;，,！!？?]*[。；;，,！!？?]+(?:\[\d+\])?|[^。；;，,！!？?]+$")
+_CLAUSE = re.compile(r"[^。；;，,！!？?\n]*[。；;，,！!？?\n]+(?:\[\d+\])?|[^。；;，,！!？?\n]+$")
 
 
 class ExtractiveBackend:
@@ -21,15 +21,8 @@ class ExtractiveBackend:
         self.max_sentences = max_sentences
 
     def answer(self, query: Query, hits: list[Hit], assessment: Assessment, history: Sequence[dict] = ()) -> Draft:
-        groups = _merge(select(assessment.sentences, self.max_sentences))
-        citations, parts = [], []
-        for n, (first, last) in enumerate(groups, 1):
-            p = first.paragraph
-            quote = p.text[first.start:last.end]
-            citations.append(Citation(n, p.source, p.number, p.section, p.text, quote, first.start, last.end,
-                                      round(first.hit_score, 4)))
-            parts.append(quote.rstrip(TRAILING) + f"[{n}]")
-        return Draft("；".join(parts) + "。" if parts else "", citations, refused=not parts)
+        text, citations = compose.draft(query, hits, assessment, self.max_sentences)
+        return Draft(text, citations, refused=not citations)
 
     def stream(self, query: Query, hits: list[Hit], assessment: Assessment,
                history: Sequence[dict] = ()) -> Iterator[str | Draft]:
@@ -37,17 +30,3 @@ class ExtractiveBackend:
         # clause by clause, as a reader would take it in (the text is ready; this only paces the display)
         yield from (m.group(0) for m in _CLAUSE.finditer(draft.text))
         yield draft
-
-
-def _merge(chosen: list[Sentence]) -> list[tuple[Sentence, Sentence]]:
-    """Neighbouring sentences of one paragraph become one quote, so one claim has one marker."""
-    groups: list[tuple[Sentence, Sentence]] = []
-    for s in chosen:
-        if groups:
-            first, last = groups[-1]
-            between = s.paragraph.text[last.end:s.start]
-            if s.paragraph is last.paragraph and len(between) <= 6 and not any(c in "。！？!?" for c in between):
-                groups[-1] = (first, s)
-                continue
-        groups.append((s, s))
-    return groups

@@ -11,7 +11,7 @@ import json
 import time
 from typing import Any, Iterator
 
-from . import BackendError
+from assistant.backends import BackendError
 
 STATUS = {
     400: "请求被拒绝（HTTP 400）：模型名或参数不被接受",

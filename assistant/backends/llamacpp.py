@@ -9,8 +9,8 @@ import threading
 from pathlib import Path
 from typing import Iterator
 
-from . import BackendError
-from .chat import ChatBackend
+from assistant.backends import BackendError
+from assistant.backends.chat import ChatBackend
 
 INSTALL = "pip install 'llama-cpp-python==0.3.36'（编译约 5 分钟；CMAKE_ARGS=\"-DGGML_NATIVE=OFF\" 可移植）"
 

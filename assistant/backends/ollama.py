@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from . import BackendError
-from . import http
-from .chat import ChatBackend
+from assistant.backends import BackendError, http
+from assistant.backends.chat import ChatBackend
 
 
 class OllamaBackend(ChatBackend):

@@ -5,9 +5,8 @@ from __future__ import annotations
 import os
 from typing import Iterator
 
-from . import BackendError
-from . import http
-from .chat import ChatBackend
+from assistant.backends import BackendError, http
+from assistant.backends.chat import ChatBackend
 
 
 class OpenAIBackend(ChatBackend):

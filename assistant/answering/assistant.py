@@ -1,0 +1,312 @@
+"""The Assistant: ties the index, retrieval, relevance and a backend into cited answers."""
+from __future__ import annotations
+
+import os
+import re
+import sys
+import threading
+import time
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable, Iterator, Sequence
+
+from assistant import backends as backends_mod
+from assistant.answering import citations, shape, small_talk, understand
+from assistant.answering.calibration import ON_TOPIC, STRONG_COVERAGE
+from assistant.answering.conversation import contextualize
+from assistant.answering.judge import Assessment, assess, coverage, question_terms
+from assistant.answering.question import clean_history, clean_question, clean_sources, fix_typos, normalise
+from assistant.answering.retrieve import Hit, Query, Retriever
+from assistant.answering.understand import Reading
+from assistant.backends import BackendError, choices
+from assistant.config import Config, load_config_from
+from assistant.contract import Answer, Passage
+from assistant.errors import ConfigError, QuestionError
+from assistant.index.embedder import Embedder
+from assistant.index.store import Store
+from assistant.index.tokens import Tokenizer, get_tokenizer
+from assistant.ingest.pipeline import ensure_index
+
+
+def _without_secrets(text: str, config: Config) -> str:
+    """A model server's error may echo the key it was sent (some proxies do): the notice reaches people and logs."""
+    for name in {config.openai_api_key_env, config.api_key_env} - {"", None}:
+        secret = os.environ.get(name, "")
+        if len(secret) >= 4:
+            text = text.replace(secret, "***")
+    return text
+
+
+def _refusal(hits: list[Hit], assessment: Assessment) -> str:
+    text = "报告中没有找到能回答这个问题的信息。"
+    near = [h.paragraph for h in hits[:2]]
+    if near and assessment.reason != "索引中没有段落":
+        text += "可能相关的段落：" + "、".join(f"第{p.number}段" for p in near) + "。"
+    return text
+
+
+class Assistant:
+    """Answers questions about the indexed reports, citing the paragraphs it quotes.
+
+    >>> a = Assistant.from_config()
+    >>> a.ask("巡视组从哪天开始进驻？").citations[0].paragraph
+    2
+    """
+
+    def __init__(self, config: Config, *, store: Store, retriever: Retriever, backend: backends_mod.Backend,
+                 tokenizer: Tokenizer, notices: Sequence[str] = ()):
+        self.config, self.store, self.retriever, self.backend = config, store, retriever, backend
+        self.tokenizer = tokenizer
+        self.notices = list(notices)  # what happened while starting (index built or rebuilt)
+        self._backends: dict[str, backends_mod.Backend] = {backend.name: backend}
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_config(cls, config: Config | None = None, notify: Callable[[str], None] | None = None,
+                    embedder: Embedder | None = None) -> "Assistant":
+        """Build everything from settings: open (or build) the index, load the tokenizer and the backend."""
+        config = config or load_config_from()
+        notices: list[str] = []
+
+        def tell(msg: str) -> None:
+            notices.append(msg)
+            (notify or (lambda m: print(m, file=sys.stderr, flush=True)))(msg)
+
+        backend = backends_mod.create(config.backend, config)  # model backends connect on first use
+        embedder = embedder or Embedder(config.embed_threads)
+        tokenizer = get_tokenizer(tuple(config.user_dicts()))
+        store = ensure_index(config, embedder, tokenizer, tell)
+        retriever = Retriever(store, embedder, tokenizer)
+        return cls(config, store=store, retriever=retriever, backend=backend, tokenizer=tokenizer, notices=notices)
+
+    def reopened(self) -> "Assistant":
+        """A new Assistant over the index as it is now (after another process's ingest), sharing this one's
+        settings, embedder, tokenizer and backends. IndexStoreError when the index cannot be opened."""
+        store = Store.open(self.store.location, fresh=True)
+        a = Assistant(self.config, store=store, retriever=Retriever(store, self.retriever.embedder, self.tokenizer),
+                      backend=self.backend, tokenizer=self.tokenizer)
+        with self._lock:
+            a._backends.update(self._backends)
+        return a
+
+    def documents(self) -> list[dict[str, Any]]:
+        """The indexed reports: source, title, byline and cleaned text, with each paragraph's number, section
+        and offsets into that text (``text[start:end]`` is the paragraph)."""
+        paragraphs: dict[str, list[dict[str, Any]]] = {}
+        for p in self.retriever.paragraphs:
+            paragraphs.setdefault(p.source, []).append(
+                {"paragraph": p.number, "section": p.section, "start": p.start, "end": p.end, "id": p.id})
+        return [{"source": r.id, "title": r.metadata.get("title") or r.id, "byline": r.metadata.get("byline") or "",
+                 "text": r.text, "paragraphs": paragraphs.get(r.id, [])} for r in self.store.documents()]
+
+    def paragraph(self, source: str, number: int) -> Passage | None:
+        """One paragraph by its source and number (what a citation points to), or None."""
+        p = self.retriever.by_number(source, number)
+        return Passage(p.source, p.number, p.section, p.text, 1.0, self.retriever.title(p.source), p.page) \
+            if p else None
+
+    def backend_for(self, name: str | None = None) -> backends_mod.Backend:
+        """The backend called NAME (default: the configured one), created on first use; ConfigError if unknown.
+        NAME is a backend name or a profile of the config file (``choices.resolve``)."""
+        if name is None:
+            return self.backend
+        if not isinstance(name, str):
+            raise ConfigError(f"backend must be a name (available: {', '.join(choices.keys(self.config))})")
+        with self._lock:
+            if name not in self._backends:
+                choice = choices.resolve(self.config, name)
+                self._backends[name] = backends_mod.create(choice.backend, choice.config)
+            return self._backends[name]
+
+    def backend_choices(self) -> list[choices.Choice]:
+        """The backends and profiles worth offering a person, the one in use first (``choices.configured``)."""
+        return choices.configured(self.config)
+
+    def _prepare(self, question: Any, history: Any, top_k: int | None,
+                 backend: backends_mod.Backend, sources: Any = None) -> "_Prepared":
+        """The pipeline up to the answer: understand → (conversation) → retrieve → judge → shape."""
+        q = clean_question(question)
+        chosen = clean_sources(sources, self.retriever.sources)
+        if top_k is not None and (not isinstance(top_k, int) or isinstance(top_k, bool) or not 1 <= top_k <= 50):
+            raise QuestionError("top_k 必须是 1 到 50 之间的整数")
+        past = clean_history(history)
+        reading = self._understand(q)
+        prep = _Prepared(q, Query(reading.text), past, reading=reading, sources=chosen)
+        prep.notices.extend(reading.notes)
+        if reading.intent != "question":
+            return prep
+        if shape.is_overview(reading, self.retriever.paragraphs, self.tokenizer) and not past:
+            prep.assessment = shape.overview(self.retriever, self.tokenizer, chosen)
+            prep.hits = self.retriever.search(prep.query, top_k or self.config.top_k, sources=chosen)
+            return prep
+        prep.query = contextualize(reading.text, past, self.tokenizer.topic_words,
+                                   lambda: self.retriever.headings(chosen))
+        if prep.query.kind == "more":  # "还有呢？": the previous question again, in its own shape
+            reading = prep.reading = self._understand(prep.query.text)
+        if prep.query.context and not backend.grounded and self.config.condense != "rules":
+            self._condense(prep, backend)
+        prep.hits = self.retriever.search(prep.query, top_k or self.config.top_k, sources=chosen)
+        judged = assess(prep.query, prep.hits, self.tokenizer, self.retriever, reading)
+        prep.assessment = shape.shaped(judged, reading, prep.query, prep.hits, self.tokenizer, self.retriever)
+        return prep
+
+    def _understand(self, q: str) -> Reading:
+        text = normalise(q)
+        if re.search(r"[\u4e00-\u9fff]", text):
+            text = fix_typos(text, self.retriever, self.tokenizer.is_word)
+        return understand.read(q, text)
+
+    def _small_talk(self, prep: "_Prepared", t0: float, id: Any) -> Answer:
+        titles = [self.retriever.title(s) for s in (prep.sources or self.retriever.sources)]
+        text = small_talk.reply(prep.reading, titles, self.retriever.headings(prep.sources))
+        return self._finish(prep, backends_mod.Draft(text, [], prep.reading.intent in small_talk.REFUSING), "extractive",
+                            t0, id)
+
+    def _condense(self, prep: "_Prepared", backend) -> None:
+        """A follow-up rewritten by the model into a standalone question; the rules' reading when that fails."""
+        try:
+            text = backend.condense(prep.question, prep.history)
+        except BackendError as e:
+            prep.failed = e  # the model is not answering: don't wait for it a second time
+            return
+        except Exception as e:  # a backend bug must not reach the person
+            prep.failed = BackendError(backend.name, f"{type(e).__name__}: {e}")
+            return
+        if text and re.search(r"[\u4e00-\u9fff]", text) and len(text) <= 3 * len(prep.question) + 120 \
+                and not citations.looks_like_refusal(text):
+            prep.query, prep.condensed = Query(text), text
+        else:
+            prep.notices.append(f"{backend.name} 没能把追问改写成完整问题，按规则理解追问")
+
+    def ask(self, question: str, history: Sequence[dict] | None = None, top_k: int | None = None,
+            id: Any = None, backend: str | None = None, sources: list[str] | None = None) -> Answer:
+        """Answer one question (with optional OpenAI-style history) with BACKEND (a name; default: configured),
+        from the reports named in SOURCES (file names; default: all indexed).
+
+        Never raises for a refusal or a failing model: the extractive answer comes with a notice instead."""
+        t0 = time.perf_counter()
+        be = self.backend_for(backend)
+        prep = self._prepare(question, history, top_k, be, sources)
+        if prep.reading.intent != "question":
+            return self._small_talk(prep, t0, id)
+        if not prep.assessment.answerable:
+            return self._finish(prep, _refusal_draft(prep), be.name, t0, id)
+        if be.grounded:
+            return self._finish(prep, be.answer(prep.query, prep.hits, prep.assessment, prep.history), be.name, t0, id)
+        draft = None
+        if prep.failed is None:
+            try:
+                draft = be.answer(prep.query, prep.hits, prep.assessment, prep.history)
+            except BackendError as e:
+                prep.failed = e
+            except Exception as e:
+                prep.failed = BackendError(be.name, f"{type(e).__name__}: {e}")
+        return self._settle(prep, be, draft, t0, id)
+
+    def stream(self, question: str, history: Sequence[dict] | None = None, top_k: int | None = None,
+               id: Any = None, backend: str | None = None,
+               sources: list[str] | None = None) -> Iterator[str | Answer]:
+        """Yield pieces of answer text as they come, then the complete Answer (citations verified).
+
+        When a model fails part-way, the pieces already yielded are superseded by the final Answer's text."""
+        t0 = time.perf_counter()
+        be = self.backend_for(backend)
+        prep = self._prepare(question, history, top_k, be, sources)
+        if prep.reading.intent != "question":
+            answer = self._small_talk(prep, t0, id)
+            yield answer.answer
+            yield answer
+            return
+        if not prep.assessment.answerable:
+            draft = _refusal_draft(prep)
+            yield draft.text
+            yield self._finish(prep, draft, be.name, t0, id)
+            return
+        draft = None
+        if be.grounded or prep.failed is None:
+            try:
+                for piece in be.stream(prep.query, prep.hits, prep.assessment, prep.history):
+                    if isinstance(piece, str):
+                        yield piece
+                    else:
+                        draft = piece
+            except BackendError as e:
+                prep.failed = e
+            except Exception as e:
+                if be.grounded:
+                    raise
+                prep.failed = BackendError(be.name, f"{type(e).__name__}: {e}")
+        if be.grounded:
+            yield self._finish(prep, draft, be.name, t0, id)
+        else:
+            yield self._settle(prep, be, draft, t0, id)
+
+    def _extractive(self) -> backends_mod.Backend:
+        return self.backend if self.backend.grounded else self.backend_for("extractive")
+
+    def _settle(self, prep: "_Prepared", be, draft: backends_mod.Draft | None, t0: float, id: Any) -> Answer:
+        """A model's draft, its citations verified; or the extractive answer and a notice saying why."""
+        def fallback(why: str) -> Answer:
+            prep.notices.append(f"{why}；以下是摘录原文的回答")
+            extractive = self._extractive()
+            return self._finish(prep, extractive.answer(prep.query, prep.hits, prep.assessment), extractive.name,
+                                t0, id)
+
+        if prep.failed is not None or draft is None:
+            err = prep.failed or BackendError(be.name, "没有返回回答")
+            return fallback(f"模型后端 {err.backend} 出错：{_without_secrets(err.reason, self.config)}")
+        v = citations.verify(draft.text, prep.hits, self.tokenizer, self.retriever, draft.k)
+        if v.verified == 0 and citations.looks_like_refusal(draft.text):
+            if prep.assessment.sentences and prep.assessment.sentences[0].coverage >= STRONG_COVERAGE:
+                return fallback(f"{be.name} 认为资料中没有答案，但检索到的段落与问题高度相关")
+            text = citations.MARKER.sub("", draft.text).strip()
+            return self._finish(prep, backends_mod.Draft(text, [], True), be.name, t0, id)
+        if v.verified == 0:
+            return fallback(f"{be.name} 的回答在报告中找不到依据（{len(v.unsupported) or '所有'} 句无法核实）")
+        # True to the report is not enough: an answer that quotes an unrelated passage (one that told the model what
+        # to say, say) does not answer the question.
+        terms = question_terms(prep.query.text, self.tokenizer, self.retriever)
+        said = v.text + "".join(c.quote for c in v.citations if c.verified)
+        if terms and coverage(terms, said, self.tokenizer) < ON_TOPIC:
+            return fallback(f"{be.name} 的回答与问题无关")
+        prep.unsupported = v.unsupported
+        return self._finish(prep, backends_mod.Draft(v.text, v.citations), be.name, t0, id)
+
+    def _finish(self, prep: "_Prepared", draft: backends_mod.Draft | None, backend: str, t0: float,
+                id: Any) -> Answer:
+        hits = prep.hits
+        retrieved = [Passage(h.paragraph.source, h.paragraph.number, h.paragraph.section, h.paragraph.text,
+                             round(h.score, 4), self.retriever.title(h.paragraph.source), h.paragraph.page)
+                     for h in hits]
+        if draft is None or (draft.refused and not draft.text):
+            draft = backends_mod.Draft(_refusal(hits, Assessment(False, "", [])), [], True)
+        condensed = prep.condensed or (prep.query.condensed if prep.query.context else None)
+        return Answer(question=prep.question, answer=draft.text, refused=draft.refused,
+                      citations=[self._located(c) for c in draft.citations],
+                      retrieved=retrieved, backend=backend, elapsed_ms=(time.perf_counter() - t0) * 1000, id=id,
+                      condensed_question=condensed, notices=list(prep.notices),
+                      unsupported_sentences=list(prep.unsupported))
+
+    def _located(self, c):
+        """A citation naming its document's title and page, however the backend built it."""
+        p = self.retriever.by_number(c.source, c.paragraph)
+        return replace(c, title=c.title or self.retriever.title(c.source), page=c.page if p is None else p.page)
+
+
+@dataclass
+class _Prepared:
+    """One question on its way through the pipeline."""
+    question: str
+    query: Query
+    history: list[dict]
+    reading: Reading
+    sources: list[str] | None = None
+    hits: list[Hit] = field(default_factory=list)
+    assessment: Assessment = field(default_factory=lambda: Assessment(False, "", []))
+    condensed: str | None = None  # the model's standalone rewrite of a follow-up
+    failed: BackendError | None = None
+    notices: list[str] = field(default_factory=list)
+    unsupported: list[str] = field(default_factory=list)
+
+
+def _refusal_draft(prep: _Prepared) -> backends_mod.Draft:
+    return backends_mod.Draft(_refusal(prep.hits, prep.assessment), [], True)

@@ -1,0 +1,173 @@
+"""Composing an extractive answer in the shape the question asks for — every piece a verbatim quote with its
+marker: plain (the best sentences), list (every item, counted, capped with 「另有 N 项」), number/date (the number
+first), yes/no (「报告指出：」 and the quote), overview (the report's sections: heading and lead sentence each)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.answering.calibration import LIST_CAP
+from assistant.answering.judge import NUMBER, Assessment, Sentence, select
+from assistant.answering.retrieve import Hit, Query
+from assistant.contract import Citation
+from assistant.ingest.document import Paragraph, split_sentences
+
+TRAILING = "。；;，,、！!？?：: "
+ENGLISH_NOTE = "The report is in Chinese; the answer quotes it verbatim:\n"
+# How a list item is framed in these reports ("有的地方被指出…", "比如,…"): the quote starts after the frame.
+FRAME = re.compile(r"(比如|例如|同时|此外|另外|其中|首先|其次|再次|最后)?[,，、:：\s]*"
+                    r"((有的|一些|个别|部分|不少)(地方|中央单位|单位|部门|省份|市县|企业|被巡视地方和单位)?(被指出|被普遍指出|存在)?)?[,，:：\s]*")
+ITEM_END = re.compile(r"[；;。！!？?]")
+_COUNT = re.compile(r"(?:\d+(?:\.\d+)?|[零一二两三四五六七八九十百千万亿]+)\s*(?:个|家|名|位|项|次|轮|批|人|所|条|件|省|市|县|户|元|"
+                    r"亩|吨|座|处|倍|成|公里|千米|米|千瓦|兆瓦|万|亿|%|％)?")
+_DATE = re.compile(r"(?:\d{4}年)?\d{1,2}月(?:\d{1,2}日)?(?:[上中下]旬)?|\d{4}年|\d{1,2}日")
+_DURATION = re.compile(r"\d+\s*个?(?:月|年|天|周|小时)(?:左右|多)?")
+
+
+@dataclass
+class Unit:
+    """One quoted piece of an answer: a span of a paragraph (or a heading)."""
+    paragraph: Paragraph
+    start: int
+    end: int
+    score: float = 0.0
+    heading: bool = False
+
+    @property
+    def text(self) -> str:
+        return (self.paragraph.section or "")[self.start:self.end] if self.heading \
+            else self.paragraph.text[self.start:self.end]
+
+    def citation(self, n: int) -> Citation:
+        p = self.paragraph
+        if self.heading:
+            return Citation(n, p.source, p.number, p.section, p.section or "", self.text, self.start, self.end,
+                            1.0, kind="heading")
+        return Citation(n, p.source, p.number, p.section, p.text, self.text, self.start, self.end,
+                        round(self.score, 4))
+
+
+def plain(assessment: Assessment, max_sentences: int, exclude: tuple[str, ...] = ()) -> tuple[str, list[Citation]]:
+    """The best sentences in reading order, neighbours of one paragraph merged into one quote."""
+    sentences = [s for s in assessment.sentences if not _given(s.text, exclude)] if exclude else assessment.sentences
+    citations, parts = [], []
+    for n, (first, last) in enumerate(_merge(select(sentences, max_sentences)), 1):
+        unit = Unit(first.paragraph, first.start, last.end, first.hit_score)
+        citations.append(unit.citation(n))
+        parts.append(unit.text.rstrip(TRAILING) + f"[{n}]")
+    return ("；".join(parts) + "。" if parts else ""), citations
+
+
+def number(query: Query, assessment: Assessment, max_sentences: int, wants_date: bool) -> tuple[str, list[Citation]]:
+    """The number or date asked for first, then the sentence that states it."""
+    text, citations = plain(assessment, max_sentences)
+    best = next((s for s in assessment.sentences if NUMBER.search(s.text)), None)
+    if best is None or not citations:
+        return text, citations
+    found = _mention(best.text, query.text, wants_date)
+    return (f"{found}——{text}" if found else text), citations
+
+
+def yes_no(assessment: Assessment, max_sentences: int) -> tuple[str, list[Citation]]:
+    text, citations = plain(assessment, max_sentences)
+    return ("报告指出：" + text if text else text), citations
+
+
+def listing(query: Query, assessment: Assessment) -> tuple[str, list[Citation]]:
+    """The list's items (chosen by shape.py), numbered, with a count; capped with 「另有 N 项」."""
+    units = [u for u in assessment.items if not _given(u.text, query.exclude)]
+    if not units:
+        return "", []
+    shown = units[:LIST_CAP]
+    lines, citations = [], []
+    for n, u in enumerate(shown, 1):
+        citations.append(u.citation(n))
+        lines.append(f"{n}. {u.text.rstrip(TRAILING)}[{n}]" + ("。" if n == len(shown) else "；"))
+    head = f"报告中共有 {len(units)} 项：" if len(units) > 1 else "报告指出："
+    text = head + "\n" + "\n".join(lines)
+    if len(units) > len(shown):
+        text += f"\n另有 {len(units) - len(shown)} 项，回复「还有呢」查看。"
+    return text, citations
+
+
+def overview(outline: list[tuple[Paragraph, Unit | None]], lede: Unit | None) -> tuple[str, list[Citation]]:
+    """The report's structure: its lede, then each section's heading and lead sentence, each cited."""
+    citations: list[Citation] = []
+    lines: list[str] = []
+
+    def cite(u: Unit) -> str:
+        citations.append(u.citation(len(citations) + 1))
+        return f"{u.text.rstrip(TRAILING)}[{len(citations)}]"
+
+    if lede is not None:
+        lines.append(cite(lede) + "。")
+    if outline:
+        lines.append(f"报告分 {len(outline)} 个部分：")
+        for k, (first, lead) in enumerate(outline, 1):
+            heading = Unit(first, 0, len(first.section or ""), heading=True)
+            lines.append(f"{k}. {cite(heading)}" + (f"：{cite(lead)}。" if lead is not None else ""))
+    return "\n".join(lines), citations
+
+
+def first_sentence(p: Paragraph) -> Unit | None:
+    spans = split_sentences(p.text)
+    return Unit(p, *spans[0]) if spans else None
+
+
+def _mention(sentence: str, question: str, wants_date: bool) -> str | None:
+    """The number in SENTENCE that the question asks for: a date for 何时, a duration for 多久, else the count
+    whose following words share most with the question."""
+    if wants_date:
+        m = _DATE.search(sentence)
+        return m.group(0) if m else None
+    if re.search(r"多久|多长|how long", question, re.I):
+        m = _DURATION.search(sentence)
+        if m:
+            return m.group(0)
+    best, best_share = None, -1
+    q = set(question)
+    for m in _COUNT.finditer(sentence):
+        if not NUMBER.search(m.group(0)):
+            continue
+        share = len(q & set(sentence[m.end():m.end() + 8]))
+        if share > best_share:
+            best, best_share = m.group(0), share
+    return best
+
+
+def _given(text: str, exclude: tuple[str, ...]) -> bool:
+    return any(e and (e in text or text in e) for e in exclude)
+
+
+def _merge(chosen: list[Sentence]) -> list[tuple[Sentence, Sentence]]:
+    """Neighbouring sentences of one paragraph become one quote, so one claim has one marker."""
+    groups: list[tuple[Sentence, Sentence]] = []
+    for s in chosen:
+        if groups:
+            first, last = groups[-1]
+            between = s.paragraph.text[last.end:s.start]
+            if s.paragraph is last.paragraph and len(between) <= 6 and not any(c in "。！？!?" for c in between):
+                groups[-1] = (first, s)
+                continue
+        groups.append((s, s))
+    return groups
+
+
+def draft(query: Query, hits: list[Hit], assessment: Assessment, max_sentences: int) -> tuple[str, list[Citation]]:
+    """The extractive answer in the shape the assessment names."""
+    shape = assessment.shape
+    if shape == "overview":
+        text, citations = overview(assessment.outline, assessment.lede)
+    elif shape == "list":
+        text, citations = listing(query, assessment)
+        if not citations:
+            text, citations = plain(assessment, max_sentences, query.exclude)
+    elif shape == "number":
+        text, citations = number(query, assessment, max_sentences, assessment.wants_date)
+    elif shape == "yesno":
+        text, citations = yes_no(assessment, max_sentences)
+    else:
+        text, citations = plain(assessment, max_sentences, query.exclude)
+    if text and assessment.language == "en":
+        text = ENGLISH_NOTE + text
+    return text, citations

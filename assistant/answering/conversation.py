@@ -1,0 +1,100 @@
+"""Conversations: a question is read with its history only when it needs it — it points back (这些, 它), leaves
+its topic out (那水利呢？, 待了多久？), names an item of the previous answer by position (第二条, 最后那个) or asks
+for more (还有呢？). A standalone question in a conversation is read alone, and refused alone when the report
+lacks it."""
+from __future__ import annotations
+
+import re
+from typing import Callable, Sequence
+
+from assistant.answering.retrieve import Query
+
+REFERS_BACK = re.compile(r"这些|这个|那些|那个|上述|以上|其中|前面|刚才|该|它们?|他们|这方面|这一块|这块|这部分|这一条")
+ELLIPTIC = re.compile(r"^(那么?|还有|另外|此外|那个|and|what about|how about)|呢[？?!！。\s]*$", re.I)
+MORE = re.compile(r"^(还有呢|还有吗|还有别的吗?|还有其他的?吗?|其他的?呢|别的呢|还有什么|继续|接着说|再说说|more|what else|"
+                  r"anything else)[？?!！。\s]*$", re.I)
+_ORDINAL = "一二三四五六七八九十"
+POSITION = re.compile(r"第\s*([一二三四五六七八九十]|\d{1,2})\s*(条|个|点|项|种|句|部分|方面|块|大块|节|章)|"
+                      r"(最后|倒数第一|末尾)(那|一)?(条|个|点|项|部分|方面)|(后面|前面|上面)那(条|个|点|项)|"
+                      r"\b(first|second|third|fourth|last)\s+(one|item|point|part|section)\b", re.I)
+_EN = {"first": 1, "second": 2, "third": 3, "fourth": 4}
+_ITEM_START = re.compile(r"(?<![\d.])(?:\d{1,2}[.、．)）](?!\d)|[（(]\d{1,2}[)）]|[①②③④⑤⑥⑦⑧⑨⑩])\s*")
+_MARKED = re.compile(r"[^\[\]。；;\n]+?(?=\[\d+\])")
+_MARKER = re.compile(r"\[\d+\]|【\d+】")
+
+
+def user_turns(history: Sequence[dict] | None) -> list[str]:
+    return [str(m.get("content") or "").strip() for m in history or ()
+            if isinstance(m, dict) and m.get("role") == "user" and str(m.get("content") or "").strip()]
+
+
+def last_answer(history: Sequence[dict] | None) -> str:
+    for m in reversed(list(history or ())):
+        if isinstance(m, dict) and m.get("role") == "assistant":
+            return str(m.get("content") or "")
+    return ""
+
+
+def items(answer: str) -> list[str]:
+    """The items of an answer, in order: its numbered lines, else its marked quotes; markers removed."""
+    body = answer.split("\n来源")[0]
+    starts = list(_ITEM_START.finditer(body))
+    found = [body[m.end():(starts[i + 1].start() if i + 1 < len(starts) else len(body))] for i, m in enumerate(starts)]
+    if len(found) < 2:
+        found = [m.group(0) for m in _MARKED.finditer(body)]
+    cleaned = [_MARKER.sub("", f).strip(" ：:，,。；;、\n") for f in found]
+    return [c for c in cleaned if len(c) >= 2]
+
+
+def _position(m: re.Match, count: int) -> int | None:
+    """0-based index the match names among COUNT things, or None."""
+    if m.group(1):
+        n = m.group(1)
+        k = int(n) if n.isdigit() else _ORDINAL.index(n) + 1
+        return k - 1 if 1 <= k <= count else None
+    if m.group(3) or (m.group(5) and m.group(5) == "后面"):
+        return count - 1 if count else None
+    if m.group(5):  # 前面那个 / 上面那个: the one before the last
+        return max(0, count - 2) if count else None
+    word = (m.group(7) or "").lower()
+    if word == "last":
+        return count - 1 if count else None
+    k = _EN.get(word)
+    return k - 1 if k and k <= count else None
+
+
+def _section_unit(m: re.Match) -> bool:
+    unit = (m.group(2) or m.group(4) or m.group(8) or "").lower()
+    return unit in ("部分", "方面", "块", "大块", "节", "章", "part", "section")
+
+
+def contextualize(question: str, history: Sequence[dict] | None, topic_words: Callable[[str], list[str]],
+                  sections: Callable[[], list[str]] = lambda: []) -> Query:
+    """What retrieval should search for: QUESTION alone, or read with the conversation (see the module doc).
+    SECTIONS gives the report's section headings in order (for "第二部分…")."""
+    turns = user_turns(history)
+    pos = POSITION.search(question)
+    if pos and _section_unit(pos):
+        heads = sections()
+        k = _position(pos, len(heads))
+        if k is not None:
+            rest = (question[:pos.start()] + question[pos.end():]).strip(" 的，,")
+            return Query(f"{heads[k]} {rest}".strip(), kind="section", section=heads[k])
+    if not turns:
+        return Query(question)
+    previous = last_answer(history)
+    if MORE.match(question.strip()):
+        given = tuple(items(previous)) if previous else ()
+        return Query(turns[-1], kind="more", exclude=given)
+    if pos:
+        listed = items(previous)
+        k = _position(pos, len(listed))
+        if k is not None:
+            rest = (question[:pos.start()] + question[pos.end():]).strip(" 的，,")
+            return Query(f"{listed[k]} {rest}".strip(), turns[-1], "item", item=listed[k])
+    if REFERS_BACK.search(question):
+        return Query(question, turns[-1], "refers")
+    own = [w for w in topic_words(question) if len(w) >= 2]
+    if ELLIPTIC.search(question) or not own:
+        return Query(question, turns[-1], "elliptic")
+    return Query(question)

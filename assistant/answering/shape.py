@@ -1,0 +1,102 @@
+"""Deciding the shape of an answer from the question as understood and what was found: an overview only when
+the question names no topic of its own (「请总结一下」, 「巡视发现了哪些问题」), then list, number, yes/no or plain;
+an overview's outline is the report's own structure — each section's heading and the sentence that leads it."""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Sequence
+
+from assistant.answering.calibration import LIST_RATIO, fitted
+from assistant.answering.compose import FRAME, ITEM_END, Unit, first_sentence
+from assistant.answering.judge import Assessment
+from assistant.answering.retrieve import Hit, Query
+from assistant.answering.understand import LIST, Reading
+from assistant.ingest.document import Paragraph
+
+CONTINUES = re.compile(r"(有的|比如|例如|譬如|同时|此外|另外|其中|还有)")  # a paragraph going on with the last one
+ABOUT_THE_REPORT = frozenset("报告 文章 通报 文件 全文 这篇 这份 内容 主要 巡视 发现 问题 情况 方面 部分 哪几 几个 几类 大概 "
+                             "重点 核心 概括 总结 report article".split())
+
+
+def is_overview(reading: Reading, paragraphs: Sequence, words) -> bool:
+    """An overview question that names no topic beyond what the whole report is about."""
+    if reading.shape != "overview":
+        return False
+    return not specific_words(reading.text, paragraphs, words, fitted("generic_share", 0.2))
+
+
+def specific_words(text: str, paragraphs: Sequence, words, generic_share: float) -> list[str]:
+    """The question's words that name one part of the report: used by it, but in fewer than GENERIC_SHARE of its
+    paragraphs (a word in many says what the whole report is about: 巡视, 扶贫; one it never uses names no part)."""
+    texts = [p.text for p in paragraphs]
+    out = []
+    for w in words.topic_words(text):
+        if w in ABOUT_THE_REPORT or not texts:
+            continue
+        share = sum(w in t for t in texts) / len(texts)
+        if 0 < share < generic_share:
+            out.append(w)
+    return out
+
+
+def overview(retriever, words, sources: Sequence[str] | None) -> Assessment:
+    """The outline of the first report (of SOURCES): its opening sentence, then each section's heading with the
+    section's first sentence (news sections lead with their point)."""
+    wanted = set(sources) if sources else None
+    paragraphs = [p for p in retriever.paragraphs if wanted is None or p.source in wanted]
+    if not paragraphs:
+        return Assessment(False, "索引中没有段落", [])
+    source = paragraphs[0].source
+    paragraphs = [p for p in paragraphs if p.source == source]
+    outline = []
+    for heading in retriever.headings([source]):
+        inside = [p for p in paragraphs if p.section == heading]
+        outline.append((inside[0], first_sentence(inside[0])))
+    opening = next((p for p in paragraphs if not p.section), paragraphs[0])
+    return Assessment(True, "", [], 1.0, {}, shape="overview", outline=outline, lede=first_sentence(opening))
+
+
+def shaped(assessment: Assessment, reading: Reading, query: Query, hits: list[Hit], words, lexicon) -> Assessment:
+    """ASSESSMENT carrying the shape the question asks for (an overview question with a topic becomes a list),
+    and for a list its items: every clause of the paragraphs that answer it."""
+    shape = ("list" if LIST.search(reading.text) else "plain") if reading.shape == "overview" else reading.shape
+    items: list[Unit] = []
+    if shape == "list" and assessment.answerable:
+        items = [u for p in _list_paragraphs(hits, assessment) for u in _items(p)]
+    return replace(assessment, shape=shape, wants_date=reading.wants_date, language=reading.language, items=items)
+
+
+def _list_paragraphs(hits: list[Hit], assessment: Assessment) -> list[Paragraph]:
+    """The paragraphs a list is drawn from, in reading order: the one holding the best sentence, those of its
+    section that score close to it, and a retrieved paragraph that goes on with it (「有的被指出…」, 「比如,…」)."""
+    if not hits:
+        return []
+    top = assessment.sentences[0].paragraph if assessment.sentences else hits[0].paragraph
+    best = max(h.score for h in hits)
+    chosen = {top.number: top}
+    for h in hits:
+        p = h.paragraph
+        if p.section == top.section and p.source == top.source and (
+                h.score >= LIST_RATIO * best or (p.number == top.number + 1 and CONTINUES.match(p.text))):
+            chosen[p.number] = p
+    return [chosen[n] for n in sorted(chosen)]
+
+
+def _items(p: Paragraph) -> list[Unit]:
+    """A paragraph's items: its clauses up to each 「；」 or sentence end, each without its frame."""
+    out, start = [], 0
+    text = p.text
+    for m in list(ITEM_END.finditer(text)) + [None]:
+        end = m.start() if m else len(text)
+        s = start
+        frame = FRAME.match(text, s, end)
+        if frame and frame.end() < end:
+            s = frame.end()
+        while s < end and text[s] in " ，,、:：":
+            s += 1
+        if end - s >= 4:
+            out.append(Unit(p, s, end))
+        start = m.end() if m else len(text)
+    return out
+

@@ -1,0 +1,46 @@
+"""Replies to messages that are not questions about the reports — greetings, thanks, questions about the
+assistant, bare instructions — answered as such, never with report quotes."""
+from __future__ import annotations
+
+from typing import Sequence
+
+from assistant.answering.understand import Reading
+
+GREETING = "你好！"
+INTRO = ("我是报告问答助手：根据已索引的报告回答问题，每个回答都引用报告原文并标注出处 [n]，"
+         "报告里没有的内容我会直说没有找到。")
+DECLINE = "我只能根据已索引的报告回答问题，不能执行改变这些规则的指令。"
+OFF_TOPIC = "报告中没有这方面的内容，我只能回答与已索引报告有关的问题。"
+REFUSING = ("instruction", "off_topic")  # replies that decline: the answer is marked refused
+
+
+def reply(reading: Reading, titles: Sequence[str], headings: Sequence[str]) -> str:
+    """A short introduction with example questions drawn from the indexed reports (their titles and headings)."""
+    if reading.language == "en":
+        return _english(reading, titles)
+    if reading.intent == "instruction":
+        return DECLINE + " " + _examples(titles, headings)
+    if reading.intent == "off_topic":
+        return OFF_TOPIC + " " + _examples(titles, headings)
+    if reading.intent == "small_talk" and not _greets(reading.text):
+        return "不客气。还想了解报告的哪方面，直接问就行。" + _examples(titles, headings, 2)
+    lead = GREETING if _greets(reading.text) else ""
+    about = f"现在可以问：{'、'.join(f'《{t}》' for t in titles[:3])}。" if titles else ""
+    return lead + INTRO + about + _examples(titles, headings)
+
+
+def _greets(text: str) -> bool:
+    return any(w in text.lower() for w in ("你好", "您好", "嗨", "哈喽", "hello", "hi", "hey", "早", "晚上好", "下午好", "在吗"))
+
+
+def _examples(titles: Sequence[str], headings: Sequence[str], n: int = 3) -> str:
+    asks = ["这份报告讲了什么？"] + [f"「{h}」具体指什么？" for h in headings[:n - 1]]
+    return "例如：" + "；".join(asks[:n])
+
+
+def _english(reading: Reading, titles: Sequence[str]) -> str:
+    if reading.intent in REFUSING:
+        return "I can only answer questions about the indexed reports, quoting them verbatim."
+    about = f" Indexed: {'; '.join(titles[:3])}." if titles else ""
+    return ("Hello! I answer questions about the indexed reports (in Chinese); every answer quotes them verbatim "
+            f"and cites its paragraphs [n].{about} Try: 这份报告讲了什么？")

@@ -1,0 +1,158 @@
+"""Understanding a question before anything is retrieved: is it about the report at all (greetings, thanks,
+questions about the assistant are answered as such), which part of a long or instruction-laden message is the
+actual ask, what language it is in, and what shape the answer should take (overview, list, number, yes/no)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# Greetings, thanks, goodbyes and acknowledgements: a message made only of these is small talk.
+_SMALL_TALK = re.compile(
+    r"(你好|您好|嗨|哈喽|哈啰|hello|hi|hey|早上好|上午好|中午好|下午好|晚上好|早安|午安|晚安|在吗|在不在|"
+    r"谢谢你?|谢了|多谢|感谢|非常感谢|辛苦了|thanks|thank you|thx|再见|拜拜|回头见|bye|goodbye|see you|"
+    r"好的|好吧|好|嗯嗯?|哦|噢|ok|okay|明白了?|知道了|收到|懂了|了解了?|行|可以|没问题|很有帮助|有帮助|太棒了|不错|厉害|"
+    r"good|great|cool|nice|got it|a lot|so much|that was|this was|very|really|useful|helpful|很好|挺好|哈哈+|呵呵|"
+    r"不好意思|抱歉|对不起|打错字了?|打错了|没事|没别的问题了?|没有别的问题了?|没有问题了|没问题了|没事了|就这样吧?|先这样吧?)",
+    re.I)
+_FILLER = re.compile(r"[\s\W_]|啊|呀|哈|啦|呢|吧|的|哦|了|嘛|喔|你|您|大家|老师|各位|小助手|助手|机器人", re.I)
+# Questions about the assistant itself.
+_META = re.compile(
+    r"^(请问)?(你|您)(是谁|是什么|是啥|叫什么|叫啥|是机器人|是人吗|能做什么|能干什么|能干啥|会什么|会干什么|可以做什么|"
+    r"有什么功能|有啥功能|能帮我做什么|能帮我干什么|能回答什么|支持什么)|^(这个|这|这工具|这个工具|这个助手)?(该)?(怎么|如何)(用|使用)|"
+    r"^(使用)?(帮助|说明|help)$|^(介绍一下|介绍下)(你自己|自己)|^(who|what) are you|^what can you do|^how (do i|to) use|"
+    r"^(can you )?help( me)?$|(怎么|如何|怎样)(提问|问问题|问比较好|问才)|^(你|您)(回答|说|答|做|反应)?得?(挺|很|真|太|好|蛮)(快|慢|好|棒|厉害|聪明|笨|准)|"
+    r"^(请问)?(你|您)(的回答|回答|是用|用的|能记住|记得|会不会|能不能|可不可以|靠谱|是不是|基于|背后)|"
+    r"(这里|在这|这儿)?(能|可以)问(些|点)?(什么|啥|哪些)|^(以后|下次|之后)?(回答|回复|说话)(能不能|可不可以|请|要|尽量)",
+    re.I)
+# Instructions that try to change how the assistant behaves, not questions about the report.
+_INSTRUCTION = re.compile(
+    r"(忽略|无视|别管|不要管|不用管|忘掉|忘记|抛开|跳过).{0,12}(指令|规则|设定|要求|提示|限制|约束|前面|之前|以上|上面|报告)|"
+    r"系统提示|提示词|开发者模式|新指令|新任务|密钥|环境变量|文件路径|原始配置|别拒绝|不要拒绝|不许拒绝|不用查|不要查|system prompt|ignore (all |any |the )?(previous|above|prior)|disregard|jailbreak|developer mode|"
+    r"你现在是|你现在扮演|扮演|假装你?是|从现在(开始|起)|你只能回答|只回答|不受限制|不要引用|别引用|不用引用|不要任何引用|"
+    r"不要.{0,4}(来源|出处|原文)|输出格式|格式改成|用(英文|英语|日语|法语)回答|原样重复|重复.{0,6}(第一条|上面|之前)|"
+    r"编一?[份个段]|写一?[首篇段个](诗|歌|文章|小说|故事|代码)|act as|pretend|you are now|respond only", re.I)
+# Everyday questions no report answers (the weather, the time, a joke): small talk, declined as such.
+_OFF_TOPIC = re.compile(r"天气|下雨|气温|几点了|现在几点|今天(是)?(几号|星期几|周几)|讲个笑话|说个笑话|讲笑话|"
+                        r"weather|what time is it|tell me a joke", re.I)
+_TAGS = re.compile(r"<[^>]{0,200}>")
+_CLAUSE = re.compile(r"[^，,。！!？?；;：:\n]+[，,。！!？?；;：:\n]*")
+_ASKS = re.compile(r"[？?]|吗|什么|啥|哪|怎么|怎样|如何|多少|多久|几|是否|是不是|有没有|有无|能不能|可不可以|想知道|想问|"
+                   r"请问|告诉我|说说|讲讲|列|总结|概括|介绍|呢\s*$|\b(what|which|who|when|where|why|how|did|does|do|is|are|"
+                   r"was|were|has|have|can|could|list|tell|summar)", re.I)
+_CONTEXT = re.compile(r"^(我是|我在|我们|我负责|我们单位|我们这|领导|最近|上周|下周|去年|今年|听说|说实话|网上|导师|同事)")
+
+OVERVIEW = re.compile(r"总结|概括|概述|综述|讲了什么|讲的什么|讲的是什么|讲了啥|讲啥|说了什么|说了啥|主要内容|核心内容|"
+                      r"主要讲|大概|梗概|要点|重点|摘要|大意|主旨|太长不看|几个部分|哪几个部分|几部分|哪几部分|哪几类|几类|哪几方面|"
+                      r"哪些方面|几个方面|哪几大|summar|overview|main points|key points|what is (this|the) (report|article) about|"
+                      r"what does (this|the) (report|article) (say|cover)", re.I)
+LIST = re.compile(r"哪些|哪几|列出|列一下|列举|逐条|逐一|分别|都有啥|都有什么|都有哪|都是什么|都说了|几条|哪几条|有几个方面|"
+                  r"\blist\b|what (are|were) the|which (issues|problems)", re.I)
+QUANTITY = re.compile(r"多少|几[个家名位项次年月天岁人所条件批轮级份]|数量|何时|哪天|哪一天|什么时候|啥时候|哪年|哪一年|多长|多久|"
+                      r"几时|第几|how many|how much|how long|when|what date|which round|what year", re.I)
+DATE_WANTED = re.compile(r"何时|哪天|哪一天|什么时候|啥时候|哪年|哪一年|几月|几号|几时|日期|when|what date|what year", re.I)
+YES_NO = re.compile(r"吗[？?。!！\s]*$|是不是|是否|有没有|有无|对吧|对不对|是吧|没有吧|了没|没\s*$|不[？?]|"
+                    r"^(did|does|do|is|are|was|were|has|have|had|can|could|will)\b", re.I)
+NAMES_WANTED = re.compile(r"是谁|哪位|叫什么|名字|姓名|名单|哪两家|哪几家|哪几个(省|地方|单位|部门|部委|企业|银行)|"
+                          r"分别是哪|具体是哪|都是哪|是哪些(省|地方|单位|部门|部委|企业|银行|市|县)|who\b|which (provinces|banks|"
+                          r"ministries|departments)", re.I)
+DEFINITION_WANTED = re.compile(r"是指|指什么|指的是|什么意思|啥意思|含义|定义|具体指|具体是什么|具体是指|具体包括|包括哪些|"
+                               r"哪几个方面的内容|what (does|do) .{1,40} mean|stand for", re.I)
+
+
+@dataclass
+class Reading:
+    """A question as understood: what to retrieve and judge with, and what kind of answer it wants."""
+    original: str
+    text: str  # the actual ask, normalised: what retrieval and the judge see
+    intent: str = "question"  # "question", "small_talk", "meta" (about the assistant), "instruction" (no question),
+    # "off_topic" (an everyday question no report answers: the weather, the time)
+    shape: str = "plain"  # "overview", "list", "number", "yesno", "plain"
+    language: str = "zh"  # "en" when written in English (answered from the Chinese quotes, with a note)
+    wants_number: bool = False
+    wants_date: bool = False
+    wants_names: bool = False
+    wants_definition: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+def read(question: str, normalised: str) -> Reading:
+    """How to answer QUESTION (as typed); NORMALISED is its simplified, typo-fixed form."""
+    r = Reading(question, normalised)
+    normalised = _TAGS.sub(" ", normalised).strip() or normalised  # markup is not part of a question
+    letters = re.findall(r"[A-Za-z]|[\u4e00-\u9fff]", normalised)
+    if letters and sum(c.isascii() for c in letters) > 0.6 * len(letters):
+        r.language = "en"
+    ask, dropped = _without_instructions(normalised)
+    if dropped and len(re.findall(r"[\u4e00-\u9fff]|[A-Za-z]{2,}", ask)) < 3:
+        r.intent = "instruction"
+        return r
+    if is_small_talk(ask):
+        r.intent = "meta" if _META.search(_strip_small_talk(ask)) else ("instruction" if dropped else "small_talk")
+        return r
+    if (_OFF_TOPIC.search(ask) and len(ask) <= 30) or (r.language == "en" and not _ASKS.search(ask)):
+        r.intent = "off_topic"  # the weather, the time; or English words that ask nothing
+        return r
+    if dropped:
+        r.notes.append("问题中要求改变回答方式的话已忽略，以下仍按报告原文回答")
+    r.text = _the_ask(_without_greeting(ask))
+    t = r.text
+    r.wants_number = bool(QUANTITY.search(t))
+    r.wants_date = bool(DATE_WANTED.search(t))
+    r.wants_names = bool(NAMES_WANTED.search(t))
+    r.wants_definition = bool(DEFINITION_WANTED.search(t))
+    if OVERVIEW.search(t):
+        r.shape = "overview"
+    elif LIST.search(t):
+        r.shape = "list"
+    elif r.wants_number:
+        r.shape = "number"
+    elif YES_NO.search(t):
+        r.shape = "yesno"
+    return r
+
+
+def _strip_small_talk(text: str) -> str:
+    return _SMALL_TALK.sub("", text).strip(" ，,。.!！~～、？?")
+
+
+def _without_greeting(text: str) -> str:
+    """"你好，巡视组有几个？" asks "巡视组有几个？": leading small-talk clauses go."""
+    clauses = _CLAUSE.findall(text)
+    while len(clauses) > 1 and is_small_talk(clauses[0]) and not _META.search(_strip_small_talk(clauses[0])):
+        clauses.pop(0)
+    return "".join(clauses).strip() if clauses else text
+
+
+def is_small_talk(text: str) -> bool:
+    """Nothing but greetings, thanks, acknowledgements — or a question about the assistant itself."""
+    rest = _strip_small_talk(text)
+    return not _FILLER.sub("", rest) or bool(_META.search(rest))
+
+
+def _without_instructions(text: str) -> tuple[str, bool]:
+    """TEXT without the clauses that instruct the assistant ("忽略之前的指令", "不要引用原文"); whether any went."""
+    clauses = _CLAUSE.findall(text) or [text]
+    kept = [c for c in clauses if not _INSTRUCTION.search(c)]
+    if len(kept) == len(clauses):
+        return text, False
+    rest = "".join(kept).strip()
+    rest = re.sub(r"^(但是?|不过|那么?|说真的|好吧|所以)[，,\s]*", "", rest)
+    rest = re.sub(r'[{}"“”]|"?问题"?\s*[:：]', " ", rest).strip()
+    return rest, True
+
+
+def _the_ask(text: str) -> str:
+    """A long message's actual question: its asking sentences, with the sentence before one that names no topic
+    ("…被点到了没有？说了什么？"), without the asker's own context ("我是某县的驻村干部……")."""
+    if len(text) < 60:
+        return text
+    sentences = re.findall(r"[^。！!？?；;\n]+[。！!？?；;\n]*", text) or [text]
+    keep: list[int] = []
+    for i, s in enumerate(sentences):
+        if _ASKS.search(s) and not (_CONTEXT.match(s.strip()) and not re.search(r"[？?]", s)):
+            if len(re.sub(r"[\W_]|什么|哪些|怎么|如何|说了|有没有|吗|呢|啥", "", s)) < 8 and i and i - 1 not in keep:
+                keep.append(i - 1)
+            keep.append(i)
+    if not keep:
+        return text
+    return "".join(sentences[i] for i in sorted(set(keep))).strip()

@@ -1,0 +1,177 @@
+"""HTML for the web chat: answers with linked [n] markers, source cards, the 原文 view.
+
+Pure functions of the answer contract, no gradio, so they are unit-tested directly. Every piece of report text,
+quote, question and model output goes through ``esc`` before it becomes HTML: a report may contain ``<script>``.
+No data-* attributes: the chat's sanitizer drops them, so links carry their target in href. Element ids:
+``cite-T-N`` is card N of turn T; ``para-D-P`` is paragraph P of document D (its index in ``Assistant.documents()``)
+in the 原文 view.
+"""
+from __future__ import annotations
+
+import html
+import re
+from typing import Any, Iterable, Mapping, Sequence
+
+from assistant.contract import Answer, Citation, Passage
+
+# One marker may name several citations: [1] [1,2] [1、3] [1，2].
+MARKER = re.compile(r"\[(\d{1,3}(?:\s*[,，、]\s*\d{1,3})*)\]")
+SHOWN_QUESTION_CHARS = 300
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # shown as boxes; whitespace ones are folded
+
+
+def esc(text: Any) -> str:
+    """TEXT safe inside HTML, on one line: gradio's chat renders messages as markdown, and a blank line would end
+    our HTML block and hand the rest to the markdown parser. Newlines become &#10; (shown by white-space: pre-wrap)."""
+    text = html.escape("" if text is None else str(text), quote=True)
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "&#10;")
+
+
+def para_id(doc: int, number: int) -> str:
+    return f"para-{doc}-{number}"
+
+
+def link_markers(text: str, turn: int | None, known: Iterable[int] = ()) -> str:
+    """TEXT escaped, each [n] a superscript; linked to its card ``#cite-TURN-n`` when n is a known citation."""
+    known = set(known)
+    out, pos = [], 0
+    for m in MARKER.finditer(text):
+        out.append(esc(text[pos:m.start()]))
+        parts = []
+        for n in (int(x) for x in re.findall(r"\d+", m.group(1))):
+            if turn is not None and n in known:
+                target = f"cite-{turn}-{n}"
+                parts.append(f'<a class="ra-marker" href="#{target}">[{n}]</a>')
+            else:
+                parts.append(f'<span class="ra-marker ra-unlinked">[{n}]</span>')
+        out.append("<sup>" + "".join(parts) + "</sup>")
+        pos = m.end()
+    out.append(esc(text[pos:]))
+    return "".join(out)
+
+
+def highlight(text: str, start: int, end: int) -> str:
+    """TEXT escaped with ``text[start:end]`` inside <mark>; an out-of-range span marks nothing."""
+    if not 0 <= start < end <= len(text):
+        return esc(text)
+    return esc(text[:start]) + "<mark>" + esc(text[start:end]) + "</mark>" + esc(text[end:])
+
+
+def _where(section: str | None, number: int, doc: int, title: str | None) -> str:
+    place = f"{esc(title)} · " if title else ""
+    sec = esc(section) if section else "正文"
+    pid = para_id(doc, number)
+    return (f'<span class="ra-section">{place}{sec}</span> · '
+            f'<a class="ra-goto" href="#{pid}" title="在原文中查看">第{number}段</a>')
+
+
+def citation_card(c: Citation, turn: int, doc: int = 0, title: str | None = None) -> str:
+    return (f'<div class="ra-card" id="cite-{turn}-{c.n}">'
+            f'<div class="ra-card-head"><span class="ra-card-n">[{c.n}]</span> {_where(c.section, c.paragraph, doc, title)}'
+            f' · <span class="ra-score">相关度 {c.score:.2f}</span></div>'
+            f'<div class="ra-card-text">{highlight(c.text, c.start, c.end)}</div></div>')
+
+
+def passage_card(p: Passage, doc: int = 0, title: str | None = None) -> str:
+    """A retrieved paragraph offered after a refusal: no marker, nothing quoted."""
+    return (f'<div class="ra-card ra-nearby"><div class="ra-card-head">{_where(p.section, p.paragraph, doc, title)}'
+            f' · <span class="ra-score">相关度 {p.score:.2f}</span></div>'
+            f'<div class="ra-card-text">{esc(p.text)}</div></div>')
+
+
+def plain_text(answer: Answer) -> str:
+    """What the copy button copies: the answer, then one line per citation."""
+    return "\n\n".join(x for x in (answer.answer, answer.sources_text()) if x)
+
+
+class DocIndex:
+    """Where a citation's source sits among the documents (for 原文 anchors) and its title (when several)."""
+
+    def __init__(self, documents: Sequence[Mapping[str, Any]]):
+        self._index = {d["source"]: i for i, d in enumerate(documents)}
+        self._titles = {d["source"]: d.get("title") or d["source"] for d in documents}
+        self.several = len(documents) > 1
+
+    def doc(self, source: str) -> int:
+        return self._index.get(source, 0)
+
+    def title(self, source: str) -> str | None:
+        return self._titles.get(source, source) if self.several else None
+
+
+def answer_html(answer: Answer, turn: int, docs: DocIndex) -> str:
+    """The finished bot message: answer with linked markers, its cards (or 可能相关 after a refusal), a copy button."""
+    parts = [f'<div class="ra-answer{" ra-refusal" if answer.refused else ""}">']
+    if answer.notices:
+        parts.append("".join(f'<div class="ra-notice">{esc(n)}</div>' for n in answer.notices))
+    parts.append(f'<div class="ra-text">{link_markers(answer.answer, turn, (c.n for c in answer.citations))}</div>')
+    if answer.refused:
+        near = answer.retrieved[:2]
+        if near:
+            parts.append('<div class="ra-cards-title">可能相关</div>')
+            parts.extend(passage_card(p, docs.doc(p.source), docs.title(p.source)) for p in near)
+    elif answer.citations:
+        parts.append('<div class="ra-cards-title">来源</div>')
+        parts.extend(citation_card(c, turn, docs.doc(c.source), docs.title(c.source)) for c in answer.citations)
+    parts.append(f'<div class="ra-foot"><button type="button" class="ra-copy">复制回答和出处</button>'
+                 f'<span class="ra-meta">{esc(answer.backend)} · {answer.elapsed_ms / 1000:.1f} 秒</span></div>'
+                 f'<div class="ra-plain">{esc(plain_text(answer))}</div></div>')
+    return "".join(parts)
+
+
+def streaming_html(text: str) -> str:
+    """A partial answer while it streams: markers shown but not yet linked (their cards come at the end)."""
+    return f'<div class="ra-answer ra-streaming"><div class="ra-text">{link_markers(text, None)}</div></div>'
+
+
+def error_html(message: str) -> str:
+    return f'<div class="ra-answer ra-error"><div class="ra-text">⚠ {esc(message)}</div></div>'
+
+
+def question_html(question: Any) -> str:
+    """The person's message as shown in the chat: escaped, whitespace folded, a very long one shortened."""
+    text = re.sub(r"\s+", " ", CONTROL.sub("", str(question or ""))).strip()
+    if len(text) > SHOWN_QUESTION_CHARS:
+        text = text[:SHOWN_QUESTION_CHARS] + f"…（共 {len(str(question))} 字）"
+    return f'<div class="ra-question">{esc(text) or "（空）"}</div>'
+
+
+def fulltext_html(documents: Sequence[Mapping[str, Any]], cited: Iterable[tuple[str, int]] = ()) -> str:
+    """The 原文 view: each document's cleaned text, paragraphs numbered, CITED (source, number) pairs highlighted.
+    Text between paragraphs (title, section headings) is shown as headings."""
+    cited = set(cited)
+    out = ['<div class="ra-fulltext">']
+    for d, doc in enumerate(documents):
+        text = doc["text"]
+        out.append(f'<div class="ra-doc" id="doc-{d}"><div class="ra-doc-source">{esc(doc["source"])}'
+                   + (f' · {esc(doc["byline"])}' if doc.get("byline") else "") + "</div>")
+        pos = 0
+        for p in doc["paragraphs"]:
+            out.extend(_headings(text[pos:p["start"]]))
+            hit = (doc["source"], p["paragraph"]) in cited
+            out.append(f'<div class="ra-para{" ra-cited" if hit else ""}" id="{para_id(d, p["paragraph"])}">'
+                       f'<span class="ra-para-n">{p["paragraph"]}</span>'
+                       f'<span class="ra-para-text">{esc(text[p["start"]:p["end"]])}</span></div>')
+            pos = p["end"]
+        out.extend(_headings(text[pos:]))
+        out.append("</div>")
+    out.append("</div>")
+    return "".join(out)
+
+
+def _headings(gap: str) -> list[str]:
+    return [f'<div class="ra-heading">{esc(line.strip())}</div>' for line in gap.splitlines() if line.strip()]
+
+
+def cited_paragraphs(answer: Answer | None) -> list[tuple[str, int]]:
+    """(source, number) of the paragraphs ANSWER cites; a refusal cites none."""
+    return [(c.source, c.paragraph) for c in answer.citations] if answer is not None else []
+
+
+def history_messages(turns: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
+    """Earlier turns as OpenAI-style messages for follow-ups; failed turns are left out."""
+    out: list[dict[str, str]] = []
+    for t in turns:
+        if t.get("answer"):
+            out += [{"role": "user", "content": t["question"]}, {"role": "assistant", "content": t["answer"]}]
+    return out

@@ -1,0 +1,247 @@
+"""The web chat (gradio): with server.py, the only module that uses gradio (imported through gradio_loader).
+
+Layout: a 问答 tab (chat, input, example questions, settings) and a 原文 tab (the cleaned report, paragraphs numbered,
+the latest answer's paragraphs highlighted). Each bot message carries its own source cards, so cards stay with their
+turn. The HTML comes from ``webui_render`` (escaped there); the page's CSS and its small click handlers (marker →
+card, 第N段 → 原文, copy) are files in ``webui/`` handed to ``mount_gradio_app`` by ``server.py``.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from importlib import resources
+from typing import Any, Iterator
+
+from assistant.config import Config
+from assistant.contract import Answer
+from assistant.errors import AssistantError
+from assistant.serving.gradio_loader import load as load_gradio
+from assistant.serving.live import LiveAssistant
+from assistant.serving.render import (
+    DocIndex,
+    answer_html,
+    cited_paragraphs,
+    error_html,
+    esc,
+    fulltext_html,
+    history_messages,
+    question_html,
+    streaming_html,
+)
+
+gr = load_gradio()
+log = logging.getLogger(__name__)
+
+EXAMPLES = ("巡视组从哪天开始进驻？", "易地扶贫搬迁方面存在哪些问题？", "针对这些问题，巡视组提出了什么要求？")
+STREAM_EVERY = 0.05  # seconds between chat updates while an answer streams: a backend may yield per character
+
+
+def _asset(name: str) -> str:
+    return resources.files(__package__).joinpath("webui", name).read_text(encoding="utf-8")
+
+
+def _theme() -> gr.themes.Base:
+    # LocalFont is served by gradio itself; the CJK names are system fonts, so nothing is fetched from the network.
+    cjk = ["PingFang SC", "Microsoft YaHei", "WenQuanYi Micro Hei", "Noto Sans CJK SC", "sans-serif"]
+    return gr.themes.Default(font=[gr.themes.LocalFont("Source Sans Pro"), *cjk], primary_hue="red")
+
+
+def mount_options() -> dict[str, Any]:
+    """Keyword arguments for ``gr.mount_gradio_app``: in gradio 6 theme, css and head belong to the mount."""
+    return {"theme": _theme(), "css": _asset("app.css"), "head": f"<script>{_asset('app.js')}</script>",
+            "footer_links": [], "run_history": False}
+
+
+def report_title(documents: list[dict]) -> str:
+    if not documents:
+        return "（索引中还没有报告）"
+    title = documents[0]["title"]
+    return title if len(documents) == 1 else f"{title} 等 {len(documents)} 份报告"
+
+
+def header_html(documents: list[dict]) -> str:
+    return (f'<div class="ra-header"><h1>{esc(report_title(documents))}</h1><p>关于这份报告的问答助手：每句回答都标注'
+            f'出处 [n]，点击 [n] 查看原文段落。</p></div>')
+
+
+def side_note_html(documents: list[dict]) -> str:
+    return f'<div class="ra-side-note">共 {sum(len(d["paragraphs"]) for d in documents)} 个段落 · 在“原文”中查看全文</div>'
+
+
+def source_choices(documents: list[dict]) -> list[tuple[str, str]]:
+    """(label, value) pairs for the sources picker: the title shown (with the file when titles repeat), the file
+    name sent as ``sources=``."""
+    titles = [d["title"] or d["source"] for d in documents]
+    return [(t if titles.count(t) == 1 else f"{t}（{d['source']}）", d["source"]) for t, d in zip(titles, documents)]
+
+
+def chosen_sources(selected: Any, documents: list[dict]) -> list[str] | None:
+    """What to pass as ``sources=``: None when nothing or everything is picked (ask every report)."""
+    picked = [s for s in (selected or []) if isinstance(s, str)]
+    return picked if picked and set(picked) != {d["source"] for d in documents} else None
+
+
+def backend_options(assistant) -> list[tuple[str, str]]:
+    """(label, key) pairs for the backend picker: the one in use, the offline one, the model backends that are set
+    up and the config file's profiles (``backends.choices``). An Assistant without choices offers its own backend."""
+    listed = getattr(assistant, "backend_choices", None)
+    if listed is None:
+        return [(assistant.backend.name, assistant.backend.name)]
+    return [(c.label, c.key) for c in listed()]
+
+
+class _View:
+    """What the page shows of one index generation: its documents and their paragraph lookup."""
+
+    def __init__(self, assistant):
+        self.assistant = assistant
+        self.documents = assistant.documents()
+        self.docs = DocIndex(self.documents)
+
+
+class Chat:
+    """The event handlers. Per-session data lives in gradio state (the chatbot's messages and ``turns``);
+    this object holds only what every session shares: the assistant (a ``LiveAssistant``, which reopens the index
+    after another process's ingest) and the documents of the index it answers from."""
+
+    def __init__(self, assistant):
+        self.live = LiveAssistant.of(assistant)
+        self.built = self._view = _View(self.live.current())
+        self.default_backend = backend_options(self._view.assistant)[0][1]
+
+    def view(self) -> _View:
+        """The current index's view, rebuilt when the index was reopened."""
+        assistant = self.live.current()
+        view = self._view
+        if view.assistant is not assistant:
+            view = self._view = _View(assistant)
+        return view
+
+    @property
+    def assistant(self):
+        return self.view().assistant
+
+    @property
+    def documents(self) -> list[dict]:
+        return self.view().documents
+
+    def fulltext(self, answer: Answer | None = None, view: _View | None = None) -> str:
+        return fulltext_html((view or self.view()).documents, cited_paragraphs(answer))
+
+    def page(self) -> tuple:
+        """On each page load: the header, sources picker, paragraph count and 原文 of the index as it is now, when
+        it changed since the page was built (otherwise nothing is sent)."""
+        view = self.view()
+        if view.assistant is self.built.assistant:
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        choices = source_choices(view.documents)
+        return (header_html(view.documents), gr.update(choices=choices, value=[v for _, v in choices],
+                                                       visible=len(choices) > 1),
+                side_note_html(view.documents), self.fulltext(view=view))
+
+    def respond(self, question: str, messages: list[dict], turns: list[dict], top_k: float,
+                backend: str, sources: list[str] | None = None) -> Iterator[tuple]:
+        """Stream one answer into the chat. Yields (textbox, chatbot messages, turns, 原文 html)."""
+        messages = list(messages or [])
+        turns = list(turns or [])
+        turn = len(turns) + 1
+        messages.append({"role": "user", "content": question_html(question)})
+        messages.append({"role": "assistant", "content": streaming_html("")})
+        yield "", list(messages), list(turns), gr.skip()
+        try:
+            # Only name a backend other than the one in use, so an Assistant without per-call backends still works.
+            choice = {"backend": backend} if backend and backend != self.default_backend else {}
+            view = self.view()
+            picked = chosen_sources(sources, view.documents)
+            if picked:
+                choice["sources"] = picked
+            text, last = "", 0.0
+            answer = None
+            for piece in view.assistant.stream(question, history_messages(turns), int(top_k) if top_k else None,
+                                               **choice):
+                if isinstance(piece, Answer):
+                    answer = piece
+                    break
+                text += piece
+                if time.monotonic() - last >= STREAM_EVERY:
+                    last = time.monotonic()
+                    messages[-1] = {"role": "assistant", "content": streaming_html(text)}
+                    yield gr.skip(), list(messages), list(turns), gr.skip()
+            if answer is None:
+                raise RuntimeError("the answer stream ended without an answer")
+        except AssistantError as e:
+            messages[-1] = {"role": "assistant", "content": error_html(str(e))}
+            turns.append({"question": str(question), "answer": None, "error": str(e)})
+            yield gr.skip(), list(messages), list(turns), gr.skip()
+            return
+        except Exception as e:  # a person gets one line; the log gets the traceback
+            log.exception("answering %r failed", str(question)[:200])
+            detail = (str(e).strip().splitlines() or [""])[0][:200]
+            message = f"内部错误：{type(e).__name__}" + (f": {detail}" if detail else "")
+            messages[-1] = {"role": "assistant", "content": error_html(message)}
+            turns.append({"question": str(question), "answer": None, "error": message})
+            yield gr.skip(), list(messages), list(turns), gr.skip()
+            return
+        messages[-1] = {"role": "assistant", "content": answer_html(answer, turn, view.docs)}
+        turns.append({"question": answer.question, "answer": answer.answer})
+        yield gr.skip(), list(messages), list(turns), self.fulltext(answer, view)
+
+    def clear(self) -> tuple:
+        return [], [], self.fulltext(), ""
+
+
+def build_ui(assistant, config: Config) -> gr.Blocks:
+    chat = Chat(assistant)
+    documents = chat.built.documents
+    options = backend_options(chat.built.assistant)
+    with gr.Blocks(title=f"问答助手 · {report_title(documents)}", analytics_enabled=False) as ui:
+        header = gr.HTML(header_html(documents), js_on_load=None, elem_id="ra-header")
+        turns = gr.State([])
+        with gr.Tabs(elem_id="ra-tabs"):
+            with gr.Tab("问答", id="chat", elem_id="ra-tab-chat"):
+                with gr.Row():
+                    with gr.Column(scale=4):
+                        chatbot = gr.Chatbot(label="对话", elem_id="ra-chat", height=560, buttons=[],
+                                             latex_delimiters=[], feedback_options=None, autoscroll=True,
+                                             placeholder="请在下方输入问题，或点击一个示例问题。")
+                        gr.HTML('<div class="ra-examples-label">示例问题（点击即问）：</div>', js_on_load=None)
+                        with gr.Row(elem_id="ra-examples"):
+                            examples = [gr.Button(q, size="sm", elem_classes=["ra-example"]) for q in EXAMPLES]
+                        with gr.Row():
+                            box = gr.Textbox(placeholder="输入关于报告的问题，按回车发送", show_label=False, lines=1,
+                                             max_lines=6, scale=5, elem_id="ra-input", autofocus=True)
+                            send = gr.Button("发送", variant="primary", scale=1, min_width=80, elem_id="ra-send")
+                    with gr.Column(scale=1, min_width=260, elem_id="ra-settings"):
+                        top_k = gr.Slider(1, 20, value=config.top_k, step=1, label="检索段落数（top-k）",
+                                          info="回答可引用的候选段落数量", elem_id="ra-topk")
+                        backend = gr.Dropdown(options, value=options[0][1], label="回答方式（backend）",
+                                              info="摘录原文为离线默认；模型与配置档（profiles）在配置文件中设置",
+                                              interactive=len(options) > 1, elem_id="ra-backend")
+                        choices = source_choices(documents)
+                        sources = gr.Dropdown(choices, value=[v for _, v in choices], multiselect=True,
+                                              label="检索范围（来源）", info="只在选中的报告中查找答案；不选即全部",
+                                              visible=len(choices) > 1, elem_id="ra-sources")
+                        clear = gr.Button("清空对话", variant="secondary", elem_id="ra-clear")
+                        note = gr.HTML(side_note_html(documents), js_on_load=None)
+            with gr.Tab("原文", id="fulltext", elem_id="ra-tab-fulltext"):
+                with gr.Row():
+                    jump = gr.Number(1, label="跳到第几段", precision=0, minimum=1, scale=1, min_width=160,
+                                     elem_id="ra-jump")
+                    go = gr.Button("前往", scale=0, min_width=80, elem_id="ra-go")
+                    gr.HTML("", js_on_load=None, scale=5)
+                fulltext = gr.HTML(chat.fulltext(view=chat.built), js_on_load=None, elem_id="ra-fulltext")
+
+        ask = dict(fn=chat.respond, inputs=[box, chatbot, turns, top_k, backend, sources],
+                   outputs=[box, chatbot, turns, fulltext], concurrency_limit=4, show_progress="hidden")
+        box.submit(**ask)
+        send.click(**ask)
+        for b in examples:
+            b.click(lambda q: q, inputs=[b], outputs=[box], show_progress="hidden", queue=False).then(**ask)
+        clear.click(chat.clear, outputs=[chatbot, turns, fulltext, box], show_progress="hidden", queue=False)
+        chatbot.clear(chat.clear, outputs=[chatbot, turns, fulltext, box], show_progress="hidden", queue=False)
+        ui.load(chat.page, outputs=[header, sources, note, fulltext], show_progress="hidden", queue=False)
+        show = "(n) => { window.raShowParagraph && window.raShowParagraph(n); }"
+        go.click(None, inputs=[jump], js=show)
+        jump.submit(None, inputs=[jump], js=show)
+    return ui
+

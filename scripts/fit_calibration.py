@@ -1,0 +1,192 @@
+"""Fit the numbers that decide whether (and in which shape) a question is answered, on the TRAIN split only.
+
+    .venv/bin/python scripts/fit_calibration.py            # writes assistant/answering/calibration.json
+
+What it fits (see assistant/answering/calibration.py):
+- "answerable": a logistic regression over judge.signals() (standardised, L2), trained on the train rows of
+  tests/data/questions.jsonl and tests/data/questions_train_extra.jsonl that reach the judge. Its threshold is
+  picked on 5-fold cross-validated probabilities: the highest one that refuses at most TARGET_FALSE_REFUSAL of the
+  answerable questions (so it refuses as many unanswerable ones as that allows). ``model_threshold``: above it a
+  model backend's "the passages don't say" is overruled (at most 5% of unanswerable questions score that high).
+- "generic_share": the paragraph share above which a word names no part of the report (overview questions),
+  chosen from a grid by accuracy on the train rows that read as overview requests.
+The cross-validated numbers are written beside the fit and printed; the test split is never read.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+FILES = [ROOT / "tests" / "data" / "questions.jsonl", ROOT / "tests" / "data" / "questions_train_extra.jsonl"]
+TARGET_FALSE_REFUSAL = 0.05
+L2_GRID = (0.1, 0.3, 1.0, 3.0, 10.0)  # the penalty is chosen by cross-validated AUC
+FOLDS = 5
+SEED = 20261201
+SHARES = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4)
+
+
+def train_rows() -> list[dict]:
+    rows = []
+    for f in FILES:
+        rows += [json.loads(line) for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [r for r in rows if r.get("split") == "train"]
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float, steps: int = 50) -> tuple[np.ndarray, float]:
+    """Newton's method on the L2-penalised log-likelihood (the bias is not penalised)."""
+    n, d = x.shape
+    xb = np.hstack([x, np.ones((n, 1))])
+    w = np.zeros(d + 1)
+    penalty = np.full(d + 1, l2)
+    penalty[-1] = 0.0
+    for _ in range(steps):
+        p = 1 / (1 + np.exp(-np.clip(xb @ w, -30, 30)))
+        grad = xb.T @ (p - y) + penalty * w
+        hess = (xb * (p * (1 - p))[:, None]).T @ xb + np.diag(penalty + 1e-9)
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return w[:-1], float(w[-1])
+
+
+def predict(x: np.ndarray, w: np.ndarray, b: float) -> np.ndarray:
+    return 1 / (1 + np.exp(-np.clip(x @ w + b, -30, 30)))
+
+
+def auc(p: np.ndarray, y: np.ndarray) -> float:
+    pos, neg = p[y == 1], p[y == 0]
+    if not len(pos) or not len(neg):
+        return float("nan")
+    return float(((pos[:, None] > neg[None, :]).sum() + 0.5 * (pos[:, None] == neg[None, :]).sum())
+                 / (len(pos) * len(neg)))
+
+
+def threshold_for(p: np.ndarray, y: np.ndarray, max_false_refusal: float) -> float:
+    """The highest threshold refusing at most MAX_FALSE_REFUSAL of the answerable (y == 1) rows."""
+    pos = np.sort(p[y == 1])
+    allowed = int(math.floor(max_false_refusal * len(pos)))
+    return float(pos[allowed]) if len(pos) else 0.5
+
+
+def folds(y: np.ndarray, k: int, seed: int) -> np.ndarray:
+    """A fold number per row, stratified by label."""
+    rng = np.random.default_rng(seed)
+    out = np.zeros(len(y), dtype=int)
+    for label in (0, 1):
+        idx = np.flatnonzero(y == label)
+        rng.shuffle(idx)
+        out[idx] = np.arange(len(idx)) % k
+    return out
+
+
+def collect(assistant, rows: list[dict]) -> tuple[list[str], np.ndarray, np.ndarray, list[dict]]:
+    """The judge's signals for every train row that reaches it, and whether it is answerable."""
+    feats, labels, kept = [], [], []
+    for r in rows:
+        prep = assistant._prepare(r["question"], r.get("history") or None, None, assistant.backend)
+        if prep.reading.intent != "question" or prep.assessment.shape == "overview" or not prep.assessment.signals:
+            continue
+        feats.append(prep.assessment.signals)
+        labels.append(1.0 if r.get("answerable", True) else 0.0)
+        kept.append(r)
+    names = sorted(feats[0])
+    return names, np.array([[f[n] for n in names] for f in feats]), np.array(labels), kept
+
+
+def fit_generic_share(assistant, rows: list[dict]) -> tuple[float, dict]:
+    from assistant.answering import shape
+
+    candidates = []
+    for r in rows:
+        reading = assistant._understand(r["question"])
+        if reading.intent == "question" and reading.shape == "overview" and not r.get("history"):
+            candidates.append((reading, r.get("type") == "overview"))
+    scores = {}
+    for share in SHARES:
+        right = sum((not shape.specific_words(rd.text, assistant.retriever.paragraphs, assistant.tokenizer, share))
+                    == truth for rd, truth in candidates)
+        scores[share] = right / max(1, len(candidates))
+    best = max(SHARES, key=lambda s: (scores[s], -abs(s - 0.2)))
+    return best, {"rows": len(candidates), "accuracy_by_share": scores}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", default=str(ROOT / "assistant" / "answering" / "calibration.json"))
+    args = ap.parse_args()
+
+    from assistant.answering import calibration
+    from assistant.answering.assistant import Assistant
+    from assistant.config import load_config
+
+    out = Path(args.out)
+    out.write_text("{}", encoding="utf-8")  # fit from the unfitted pipeline: nothing earlier leaks in
+    calibration._fitted.cache_clear()
+    with tempfile.TemporaryDirectory() as tmp:
+        config = load_config(overrides={"data_dir": str(ROOT / "data"), "index_dir": str(Path(tmp) / "index")})
+        assistant = Assistant.from_config(config, notify=lambda m: None)
+        rows = train_rows()
+        share, share_report = fit_generic_share(assistant, rows)
+        out.write_text(json.dumps({"generic_share": share}), encoding="utf-8")
+        calibration._fitted.cache_clear()
+        names, x, y, kept = collect(assistant, rows)
+
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale == 0] = 1.0
+    z = (x - mean) / scale
+    fold = folds(y, FOLDS, SEED)
+
+    def cross_validated(l2: float) -> np.ndarray:
+        oof = np.zeros(len(y))
+        for k in range(FOLDS):
+            w, b = fit_logistic(z[fold != k], y[fold != k], l2)
+            oof[fold == k] = predict(z[fold == k], w, b)
+        return oof
+
+    by_l2 = {l2: cross_validated(l2) for l2 in L2_GRID}
+    l2 = max(L2_GRID, key=lambda v: auc(by_l2[v], y))
+    oof = by_l2[l2]
+    threshold = threshold_for(oof, y, TARGET_FALSE_REFUSAL)
+    high = float(np.quantile(oof[y == 0], 0.95)) if (y == 0).any() else 0.9
+    w, b = fit_logistic(z, y, l2)
+    refused = oof < threshold
+    cv = {"auc": round(auc(oof, y), 3),
+          "false_refusal": round(float(refused[y == 1].mean()), 3),
+          "unanswerable_refused": round(float(refused[y == 0].mean()), 3),
+          "answerable": int(y.sum()), "unanswerable": int((1 - y).sum())}
+    curve = {}
+    for fr in (0.05, 0.1, 0.15, 0.2):
+        t_fr = threshold_for(oof, y, fr)
+        curve[str(fr)] = round(float((oof[y == 0] < t_fr).mean()), 3)
+    cv["unanswerable_refused_at_false_refusal"] = curve
+    by_type: dict[str, dict[str, int]] = {}
+    for r, ref, label in zip(kept, refused, y):
+        t = by_type.setdefault(r.get("type", "?"), {"n": 0, "refused": 0})
+        t["n"] += 1
+        t["refused"] += int(ref)
+    fit = {"generic_share": share,
+           "answerable": {"weights": dict(zip(names, map(float, w))), "bias": b,
+                          "mean": dict(zip(names, map(float, mean))), "scale": dict(zip(names, map(float, scale))),
+                          "threshold": threshold, "model_threshold": max(high, threshold)},
+           "fit": {"rows": len(y), "files": [f.name for f in FILES], "split": "train", "folds": FOLDS, "seed": SEED,
+                   "target_false_refusal": TARGET_FALSE_REFUSAL, "l2": l2,
+                   "auc_by_l2": {str(k): round(auc(v, y), 3) for k, v in by_l2.items()}, "cross_validated": cv,
+                   "cv_refused_by_type": by_type, "generic_share": share_report}}
+    out.write_text(json.dumps(fit, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(json.dumps(fit["fit"], ensure_ascii=False, indent=1))
+    print("weights:", {k: round(v, 2) for k, v in fit["answerable"]["weights"].items()})
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
