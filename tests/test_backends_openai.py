@@ -6,7 +6,7 @@ from llm_servers import ScriptedLLM
 
 from assistant import backends
 from assistant.answering.assistant import Assistant
-from assistant.answering.calibration import STRONG_COVERAGE
+from assistant.answering.calibration import Decision
 from assistant.errors import ConfigError
 
 Q = "巡视组从哪天开始进驻？"  # retrieval ranks paragraph 2 first: it becomes passage [1]
@@ -93,7 +93,7 @@ def test_model_refusal_with_weak_retrieval_is_a_refusal(assistant, llm):
     q = "这次专项巡视一共派出了多少个巡视组？"  # "派出" is not in the report: retrieval is answerable but weak
     a = with_backend(assistant, llm)
     prep = a._prepare(q, None, None, a.backend)
-    assert prep.assessment.answerable and prep.assessment.sentences[0].coverage < STRONG_COVERAGE
+    assert prep.assessment.answerable and prep.assessment.probability < Decision.load().model_threshold
     llm.enqueue("资料中没有提到派出了多少个巡视组。")
     ans = a.ask(q)
     assert ans.refused and ans.backend == "openai" and ans.citations == []

@@ -11,9 +11,9 @@ from typing import Any, Callable, Iterator, Sequence
 
 from assistant import backends as backends_mod
 from assistant.answering import citations, shape, small_talk, understand
-from assistant.answering.calibration import ON_TOPIC, STRONG_COVERAGE
+from assistant.answering.calibration import Decision
 from assistant.answering.conversation import contextualize
-from assistant.answering.judge import Assessment, assess, coverage, question_terms
+from assistant.answering.judge import Assessment, assess
 from assistant.answering.question import clean_history, clean_question, clean_sources, fix_typos, normalise
 from assistant.answering.retrieve import Hit, Query, Retriever
 from assistant.answering.understand import Reading
@@ -256,20 +256,28 @@ class Assistant:
             return fallback(f"模型后端 {err.backend} 出错：{_without_secrets(err.reason, self.config)}")
         v = citations.verify(draft.text, prep.hits, self.tokenizer, self.retriever, draft.k)
         if v.verified == 0 and citations.looks_like_refusal(draft.text):
-            if prep.assessment.sentences and prep.assessment.sentences[0].coverage >= STRONG_COVERAGE:
+            # the model's judgement stands unless the fitted decision is sure the report answers the question
+            if prep.assessment.probability >= Decision.load().model_threshold:
                 return fallback(f"{be.name} 认为资料中没有答案，但检索到的段落与问题高度相关")
             text = citations.MARKER.sub("", draft.text).strip()
             return self._finish(prep, backends_mod.Draft(text, [], True), be.name, t0, id)
         if v.verified == 0:
             return fallback(f"{be.name} 的回答在报告中找不到依据（{len(v.unsupported) or '所有'} 句无法核实）")
-        # True to the report is not enough: an answer that quotes an unrelated passage (one that told the model what
-        # to say, say) does not answer the question.
-        terms = question_terms(prep.query.text, self.tokenizer, self.retriever)
-        said = v.text + "".join(c.quote for c in v.citations if c.verified)
-        if terms and coverage(terms, said, self.tokenizer) < ON_TOPIC:
+        # True to the report is not enough: an answer that repeats an unrelated passage (one that told the model what
+        # to say, say) does not answer the question. Judged by meaning, not shared words: the answer must be as close
+        # to the question as the least relevant paragraph retrieval found for it.
+        if not self._on_topic(prep, citations.MARKER.sub("", v.text)):
             return fallback(f"{be.name} 的回答与问题无关")
         prep.unsupported = v.unsupported
         return self._finish(prep, backends_mod.Draft(v.text, v.citations), be.name, t0, id)
+
+    def _on_topic(self, prep: "_Prepared", text: str) -> bool:
+        hits = [h for h in prep.hits if h.dense > 0]
+        if not hits or not text.strip():
+            return bool(text.strip())
+        embedder = self.retriever.embedder
+        similarity = float(embedder.query(prep.query.text) @ embedder.passages([text])[0])
+        return similarity >= min(h.dense for h in hits)
 
     def _finish(self, prep: "_Prepared", draft: backends_mod.Draft | None, backend: str, t0: float,
                 id: Any) -> Answer:

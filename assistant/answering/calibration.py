@@ -26,6 +26,7 @@ HEADING_MATCH = 0.2  # by hand. A question naming a section's topic ("组织建�
 # threshold is the one that, in cross-validation, refuses the most unanswerable questions while refusing at most
 # 5% of answerable ones (calibration.json says what the fit saw).
 SENTENCE_RATIO = 0.55  # by hand. A further sentence joins the answer when it scores this share of the best one.
+NO_WORDS_PARAGRAPHS = 2  # by hand. With no word of the question found, quote this many paragraphs' best sentences.
 MAX_PARAGRAPHS = 3  # by hand. Paragraphs whose sentences may be quoted: more finds more, but drifts off topic.
 
 # --- answer shapes (answering/shape.py, answering/compose.py) ---
@@ -35,8 +36,8 @@ LIST_CAP = 8  # by hand, a reading choice. Items a list answer shows before 「�
 LIST_RATIO = 0.75  # by hand. A paragraph of the best one's section joins a list when it scores this share of it.
 
 # --- model answers (answering/assistant.py, answering/citations.py) ---
-STRONG_COVERAGE = 0.5  # by hand. A model's "not in the passages" is overruled when the best sentence covers this.
-ON_TOPIC = 0.25  # by hand. Share of the question's words a model's answer and its quotes must contain.
+# A model's "not in the passages" is overruled only above Decision.model_threshold (fitted); a model's answer is
+# on topic when it is as close in meaning to the question as the least relevant retrieved paragraph (no number).
 SUPPORT_MIN = 0.5  # by hand. Share of a cited sentence's content words its paragraph must contain to support it.
 
 

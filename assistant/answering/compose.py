@@ -124,6 +124,9 @@ def _mention(sentence: str, question: str, wants_date: bool) -> str | None:
         m = _DURATION.search(sentence)
         if m:
             return m.group(0)
+    counts = [m.group(0) for m in _COUNT.finditer(sentence) if NUMBER.search(m.group(0))]
+    if not re.search(r"[\u4e00-\u9fff]", question):
+        return counts[0] if len(counts) == 1 else None  # an English question names no unit to match
     best, best_share = None, -1
     q = set(question)
     for m in _COUNT.finditer(sentence):

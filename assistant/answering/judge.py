@@ -11,11 +11,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from assistant.answering.calibration import MAX_PARAGRAPHS, SENTENCE_RATIO, Decision
+from assistant.answering.calibration import MAX_PARAGRAPHS, NO_WORDS_PARAGRAPHS, SENTENCE_RATIO, Decision
 from assistant.answering.retrieve import Hit, Query
+from assistant.answering.understand import QUANTITY
 from assistant.ingest.document import Paragraph, split_sentences
 
-QUANTITY = re.compile(r"多少|几[个家名位项次年月天岁人所条件批轮]|数量|何时|哪天|哪一天|什么时候|哪年|哪一年|多长|多久|几时")
 # A number in a sentence: digits, a Chinese numeral with a magnitude (五十, 三千, 十五, 两万) or any Chinese numeral
 # with a measure word or unit (两个, 三户, 五十兆瓦). A lone 一/十 without one is not (一些, 统一, 十分).
 NUMBER = re.compile(r"\d|[一二两三四五六七八九][十百千万亿]|[十百千万亿][一二三四五六七八九]"
@@ -253,6 +253,16 @@ def select(sentences: list[Sentence], max_sentences: int) -> list[Sentence]:
     if not sentences:
         return []
     best = sentences[0].score
-    chosen = [s for s in sentences if s.score >= SENTENCE_RATIO * best and (s.coverage > 0 or s is sentences[0])]
+    if all(s.coverage == 0 for s in sentences):
+        # no word of the question was found (English, slang): the lead sentence of each of the two best
+        # paragraphs, since retrieval's order is all that tells them apart
+        chosen, seen = [], set()
+        for s in sentences:
+            if s.paragraph.id not in seen and len(seen) < NO_WORDS_PARAGRAPHS:
+                seen.add(s.paragraph.id)
+                chosen.append(s)
+        return chosen  # in retrieval's order: the first is the likelier answer
+    else:
+        chosen = [s for s in sentences if s.score >= SENTENCE_RATIO * best and (s.coverage > 0 or s is sentences[0])]
     chosen = chosen[:max_sentences]
     return sorted(chosen, key=lambda s: (s.paragraph.source, s.paragraph.number, s.start))

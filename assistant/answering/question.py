@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import re
 import unicodedata
 from typing import Any, Callable, Protocol, Sequence
@@ -79,40 +80,25 @@ def _t2s(text: str) -> str:
 
 class Vocabulary(Protocol):
     def known(self, word: str) -> bool: ...
-    def homophones(self, pinyin: tuple[str, ...]) -> list[str]: ...
+    def near(self, piece: str) -> list[str]: ...  # the reports' words of PIECE's length differing in one character
 
 
 def fix_typos(text: str, vocab: Vocabulary, is_word: Callable[[str], bool]) -> str:
     """Homophone typos from pinyin input (寻视组 → 巡视组, 扶频 → 扶贫): a run of two to four Chinese characters
-    that the report never uses and that is no dictionary word is replaced by the report's word that sounds the
-    same and differs in one character. Words the report or the dictionary knows are left alone."""
+    that the report never uses and that is no dictionary word is replaced by the report's word that differs in one
+    character read the same way, when that character makes no word with its neighbours. Words the report or the
+    dictionary knows are left alone."""
     out, i = [], 0
-    runs = list(re.finditer(r"[\u4e00-\u9fff]+", text))
-    if not runs:
-        return text
-    from pypinyin import lazy_pinyin  # imported only for a question with Chinese text (0.2 s, once)
-
-    for m in runs:
+    for m in re.finditer(r"[\u4e00-\u9fff]+", text):
         out.append(text[i:m.start()])
-        out.append(_fix_run(m.group(0), vocab, is_word, lazy_pinyin))
+        out.append(_fix_run(m.group(0), vocab, is_word))
         i = m.end()
     out.append(text[i:])
     return "".join(out)
 
 
-def _garbled(run: str, k: int, piece: str, cand: str, is_word: Callable[[str], bool]) -> bool:
-    """The character that differs (at K + i in RUN) makes no word with either neighbour: 寻 in 寻视组 does not,
-    出 in 提出了 does (提出), so 出了 is not taken for 除了."""
-    i = k + next(j for j, (a, b) in enumerate(zip(piece, cand)) if a != b)
-    pairs = [run[j:j + 2] for j in (i - 1, i) if 0 <= j and j + 2 <= len(run)]
-    return all(not is_word(pair) for pair in pairs)
-
-
-def _fix_run(run: str, vocab: Vocabulary, is_word: Callable[[str], bool], pinyin) -> str:
+def _fix_run(run: str, vocab: Vocabulary, is_word: Callable[[str], bool]) -> str:
     chars = list(run)
-    sounds = pinyin(run)
-    if len(sounds) != len(chars):
-        return run
     k = 0
     while k < len(chars):
         fixed = False
@@ -120,15 +106,54 @@ def _fix_run(run: str, vocab: Vocabulary, is_word: Callable[[str], bool], pinyin
             piece = "".join(chars[k:k + n])
             if len(piece) < n or vocab.known(piece) or is_word(piece):
                 continue
-            for cand in vocab.homophones(tuple(sounds[k:k + n])):
-                if sum(a != b for a, b in zip(cand, piece)) == 1 and _garbled("".join(chars), k, piece, cand,
-                                                                               is_word):
+            for cand in vocab.near(piece):
+                i = next(j for j, (a, b) in enumerate(zip(piece, cand)) if a != b)
+                if _sounds(piece[i]) & _sounds(cand[i]) and _garbled("".join(chars), k + i, is_word):
                     chars[k:k + n] = list(cand)
-                    k += n
                     fixed = True
                     break
             if fixed:
+                k += n
                 break
         if not fixed:
             k += 1
     return "".join(chars)
+
+
+def _garbled(run: str, i: int, is_word: Callable[[str], bool]) -> bool:
+    """The character at I makes no word with either neighbour: 寻 in 寻视组 does not, 出 in 提出了 does (提出), so
+    出了 is not taken for 除了."""
+    pairs = [run[j:j + 2] for j in (i - 1, i) if 0 <= j and j + 2 <= len(run)]
+    return all(not is_word(pair) for pair in pairs)
+
+
+def _sounds(ch: str) -> frozenset[str]:
+    return frozenset(_sound_table().get(ch, "").split())
+
+
+@functools.lru_cache(maxsize=1)
+def _sound_table() -> dict[str, str]:
+    """Each character's readings without tones, from pypinyin's character table. Importing that table takes a
+    quarter of a second, so a toneless copy is kept in the cache folder the tokenizer uses (10 ms to load)."""
+    import marshal
+
+    from assistant.index.tokens import default_cache_dir
+
+    path = default_cache_dir() / "pinyin-toneless-v1.marshal"
+    try:
+        return marshal.loads(path.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    table = {chr(code): " ".join(sorted({"".join(c for c in unicodedata.normalize("NFD", r)
+                                                 if not unicodedata.combining(c)) for r in readings.split(",")}))
+             for code, readings in pinyin_dict.items()}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(marshal.dumps(table))
+        tmp.replace(path)
+    except OSError:
+        pass  # a read-only cache: the next process builds it again
+    return table

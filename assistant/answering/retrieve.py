@@ -55,7 +55,7 @@ class Retriever:
         from assistant.index import bm25 as bm25_store
 
         self.store, self.embedder, self.tokenizer = store, embedder, tokenizer
-        self._sounds: dict[tuple[str, ...], list[str]] | None = None  # pinyin -> words, built on first typo check
+        self._near: dict[tuple[int, str], list[str]] | None = None  # masked word -> words, built on first use
         self._titles: dict[str, str] | None = None  # read on first use: the question path does not need them
         # The BM25 table persisted with the index; rebuilt from the stored tokens only when it is missing or stale.
         where = getattr(getattr(store, "location", None), "bm25_dir", None)
@@ -203,17 +203,17 @@ class Retriever:
         """Whether the indexed reports use WORD (as one of their BM25 tokens)."""
         return word.lower() in self._df
 
-    def homophones(self, sounds: tuple[str, ...]) -> list[str]:
-        """The reports' words that are read as SOUNDS (toneless pinyin), for fixing typed homophones."""
-        if self._sounds is None:
-            from pypinyin import lazy_pinyin
-
-            index: dict[tuple[str, ...], list[str]] = {}
+    def near(self, piece: str) -> list[str]:
+        """The reports' words of PIECE's length that differ from it in exactly one character (typo candidates)."""
+        if self._near is None:
+            index: dict[tuple[int, str], list[str]] = {}
             for w in self._df:
                 if 2 <= len(w) <= 4 and re.fullmatch(r"[\u4e00-\u9fff]+", w):
-                    index.setdefault(tuple(lazy_pinyin(w)), []).append(w)
-            self._sounds = index
-        return self._sounds.get(tuple(sounds), [])
+                    for i in range(len(w)):
+                        index.setdefault((i, w[:i] + "_" + w[i + 1:]), []).append(w)
+            self._near = index
+        return [w for i in range(len(piece)) for w in self._near.get((i, piece[:i] + "_" + piece[i + 1:]), ())
+                if w != piece]
 
     def headings(self, sources: Sequence[str] | None = None) -> list[str]:
         """The section headings of the first report (of SOURCES), in reading order."""

@@ -41,10 +41,14 @@ _ASKS = re.compile(r"[？?]|吗|什么|啥|哪|怎么|怎样|如何|多少|多�
                    r"was|were|has|have|can|could|list|tell|summar)", re.I)
 _CONTEXT = re.compile(r"^(我是|我在|我们|我负责|我们单位|我们这|领导|最近|上周|下周|去年|今年|听说|说实话|网上|导师|同事)")
 
-OVERVIEW = re.compile(r"总结|概括|概述|综述|讲了什么|讲的什么|讲的是什么|讲了啥|讲啥|说了什么|说了啥|主要内容|核心内容|"
+OVERVIEW = re.compile(r"总结|概括|概述|综述|概览|概要|归纳|提炼|简介|简要介绍|简单介绍|大致|整体情况|总体情况|总的来说|全文|"
+                      r"讲了什么|讲的什么|讲的是什么|讲了啥|讲啥|说了什么|说了啥|说的是什么|说的啥|写了什么|写的什么|"
+                      r"主要内容|核心内容|内容是什么|什么内容|主要说|主要讲|主要结论|主要发现|有哪些发现|发现了什么|查出了什么|"
+                      r"查出什么|巡视结果|主要问题|"
                       r"主要讲|大概|梗概|要点|重点|摘要|大意|主旨|太长不看|几个部分|哪几个部分|几部分|哪几部分|哪几类|几类|哪几方面|"
-                      r"哪些方面|几个方面|哪几大|summar|overview|main points|key points|what is (this|the) (report|article) about|"
-                      r"what does (this|the) (report|article) (say|cover)", re.I)
+                      r"哪些方面|几个方面|哪几大|summar|overview|main points|key points|main findings|key findings|gist|tl;?dr|"
+                      r"in (short|brief)|what is (this|the) (report|article|document) about|"
+                      r"what does (this|the) (report|article|document) (say|cover)|what did .{0,30}find", re.I)
 LIST = re.compile(r"哪些|哪几|列出|列一下|列举|逐条|逐一|分别|都有啥|都有什么|都有哪|都是什么|都说了|几条|哪几条|有几个方面|"
                   r"\blist\b|what (are|were) the|which (issues|problems)", re.I)
 QUANTITY = re.compile(r"多少|几[个家名位项次年月天岁人所条件批轮级份]|数量|何时|哪天|哪一天|什么时候|啥时候|哪年|哪一年|多长|多久|"

@@ -101,7 +101,8 @@ class FrozenFreq:
         return cls(hashes, freqs), total
 
 
-def _cache_dir() -> Path:
+def default_cache_dir() -> Path:
+    """Where derived copies of library data are kept between runs (the frozen jieba dictionary, pinyin)."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "report-assistant"
 
@@ -133,7 +134,7 @@ class Tokenizer:
                 if parts and not parts[0].startswith("#"):
                     self._words.append((parts[0], int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None))
         self.fingerprint = fingerprint.hexdigest()[:16]  # recorded in the index: its BM25 tokens came from this
-        self._cache = (cache_dir or _cache_dir()) / f"jieba-{self.fingerprint}.freq"
+        self._cache = (cache_dir or default_cache_dir()) / f"jieba-{self.fingerprint}.freq"
         self._jieba = jieba.Tokenizer()
         self.frozen = False
         try:
