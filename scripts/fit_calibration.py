@@ -7,7 +7,8 @@ What it fits (see assistant/answering/calibration.py):
   tests/data/questions.jsonl and tests/data/questions_train_extra.jsonl that reach the judge. Its threshold is
   picked on 5-fold cross-validated probabilities: the highest one that refuses at most TARGET_FALSE_REFUSAL of the
   answerable questions (so it refuses as many unanswerable ones as that allows). ``model_threshold``: above it a
-  model backend's "the passages don't say" is overruled (at most 5% of unanswerable questions score that high).
+  model backend's "the passages don't say" is overruled (at least 95% of the questions scoring that high are
+  answerable).
 - "generic_share": the paragraph share above which a word names no part of the report (overview questions),
   chosen from a grid by accuracy on the train rows that read as overview requests.
 The cross-validated numbers are written beside the fit and printed; the test split is never read.
@@ -28,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 FILES = [ROOT / "tests" / "data" / "questions.jsonl", ROOT / "tests" / "data" / "questions_train_extra.jsonl"]
 TARGET_FALSE_REFUSAL = 0.05
+SURE = 0.95  # model_threshold: above it at least this share of (cross-validated) questions is answerable
 L2_GRID = (0.1, 0.3, 1.0, 3.0, 10.0)  # the penalty is chosen by cross-validated AUC
 FOLDS = 5
 SEED = 20261201
@@ -76,6 +78,14 @@ def threshold_for(p: np.ndarray, y: np.ndarray, max_false_refusal: float) -> flo
     pos = np.sort(p[y == 1])
     allowed = int(math.floor(max_false_refusal * len(pos)))
     return float(pos[allowed]) if len(pos) else 0.5
+
+
+def sure_above(p: np.ndarray, y: np.ndarray, precision: float) -> float:
+    """The lowest threshold above which at least PRECISION of the rows are answerable (the decision is "sure")."""
+    order = np.argsort(-p)
+    answerable = np.cumsum(y[order]) / np.arange(1, len(y) + 1)
+    ok = np.flatnonzero(answerable >= precision)  # the most questions from the top that are still that precise
+    return float(p[order[ok[-1]]]) if len(ok) else 1.0
 
 
 def folds(y: np.ndarray, k: int, seed: int) -> np.ndarray:
@@ -157,7 +167,7 @@ def main() -> int:
     l2 = max(L2_GRID, key=lambda v: auc(by_l2[v], y))
     oof = by_l2[l2]
     threshold = threshold_for(oof, y, TARGET_FALSE_REFUSAL)
-    high = float(np.quantile(oof[y == 0], 0.95)) if (y == 0).any() else 0.9
+    high = sure_above(oof, y, SURE)
     w, b = fit_logistic(z, y, l2)
     refused = oof < threshold
     cv = {"auc": round(auc(oof, y), 3),

@@ -1,6 +1,8 @@
 """The openai backend against a real scripted OpenAI-compatible server: prompts, verified citations, streaming."""
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from llm_servers import ScriptedLLM
 
@@ -82,18 +84,22 @@ def test_ungrounded_answer_falls_back_to_extractive(assistant, llm):
     assert ans.citations and all(c.verified for c in ans.citations)
 
 
-def test_model_refusal_with_strong_retrieval_gets_the_extractive_answer(assistant, llm):
+def test_model_refusal_is_overruled_only_when_the_decision_is_sure(assistant, llm):
+    sure = Decision(threshold=0.0, model_threshold=0.5)  # a decision that is sure of every question it answers
+    a = with_backend(assistant, llm)
+    a.decision = sure
     llm.enqueue("资料中没有这个问题的答案。")
-    ans = with_backend(assistant, llm).ask(Q)
+    ans = a.ask(Q)
     assert ans.backend == "extractive" and not ans.refused and "认为资料中没有答案" in ans.notices[0]
     assert ans.citations[0].paragraph == 2
 
 
-def test_model_refusal_with_weak_retrieval_is_a_refusal(assistant, llm):
-    q = "这次专项巡视一共派出了多少个巡视组？"  # "派出" is not in the report: retrieval is answerable but weak
+def test_model_refusal_below_the_sure_level_is_a_refusal(assistant, llm):
+    q = "这次专项巡视一共派出了多少个巡视组？"
     a = with_backend(assistant, llm)
+    a.decision = dataclasses.replace(a.decision, model_threshold=1.0)  # never sure: the model's judgement stands
     prep = a._prepare(q, None, None, a.backend)
-    assert prep.assessment.answerable and prep.assessment.probability < Decision.load().model_threshold
+    assert prep.assessment.answerable and prep.assessment.probability < a.decision.model_threshold
     llm.enqueue("资料中没有提到派出了多少个巡视组。")
     ans = a.ask(q)
     assert ans.refused and ans.backend == "openai" and ans.citations == []

@@ -75,3 +75,72 @@ def test_furniture_list_is_not_line_numbers():
     moved = "\n".join(tail[:2] + ["", "一个新的标题行"] + [ln for ln in lines if ln not in tail[:2]])
     doc = _doc(moved)
     assert not any(f in p.text for p in doc.paragraphs for f in FURNITURE)
+
+
+# Content is kept unless it is recognisably furniture: scraped text is often cut off mid-sentence or ends in "…".
+ARTICLE = """某县推进乡村道路建设
+今年以来，某县新建和改造农村公路320公里，惠及群众12万人。
+县交通局表示，明年将继续加大投入，重点解决偏远村组出行难问题。
+"""
+
+
+def test_last_paragraph_cut_off_with_an_ellipsis_or_mid_sentence_is_kept():
+    for tail in ("截至目前，全县已有95%的行政村通了硬化路，剩下的村组将在明年…",
+                 "截至目前，全县已有95%的行政村通了硬化路，剩下的村组将在明年",
+                 "全县已有95%的行政村通了硬化路……"):
+        doc = _doc(ARTICLE + tail + "\n")
+        assert [p.text for p in doc.paragraphs][-1] == tail, tail
+        assert len(doc.paragraphs) == 3
+
+
+def test_short_final_content_line_is_kept_when_no_furniture_marker_precedes_it():
+    doc = _doc(ARTICLE + "投资总额达5.6亿元\n")
+    assert [p.text for p in doc.paragraphs][-1] == "投资总额达5.6亿元"
+    # the same line after an editor credit sits in the page's trailing furniture block
+    doc = _doc(ARTICLE + "责任编辑：王芳\n投资总额达5.6亿元\n")
+    assert [p.text for p in doc.paragraphs][-1].startswith("县交通局表示")
+
+
+def test_report_trailing_chrome_is_still_dropped():
+    text = REPORT.read_text(encoding="utf-8")
+    cleaned = clean(text)
+    chrome = ["责任编辑:张弛校对:董洁最后修改:", "0", "精选专题", "领航新时代", "精选文章", "精选视频", "精选图片",
+              "宣讲家微信公众平台", "微博", "客户端"]
+    assert all(c in cleaned.dropped for c in chrome)
+    assert any(d.startswith("微信公众平台:搜索“宣讲家”") for d in cleaned.dropped)
+    kept = [t for _, t in cleaned.blocks] + [cleaned.title or ""]
+    assert not any(c in t for t in kept for c in chrome if len(c) > 1)
+    # a slogan is chrome because it sits in the trailing block, not because it is short: moved into the article
+    # (before the last paragraph) it is a heading like any other short line
+    lines = text.splitlines()
+    last = max(i for i, ln in enumerate(lines) if ln.startswith("针对这些问题"))
+    moved = "\n".join(lines[:last] + ["领航新时代", ""] + lines[last:])
+    assert "领航新时代" in {p.section for p in _doc(moved).paragraphs}
+
+
+def test_furniture_is_what_it_says_not_how_long_it_is():
+    page = """某市上线政务服务平台
+该平台上线首月注册用户突破10万。
+市民可通过手机客户端办理社保、公积金等87项业务，据官方微博消息，下月还将新增一批事项。
+分享到：微信 微博
+手机扫一扫
+评论(12)
+下载客户端
+"""
+    texts = [p.text for p in _doc(page).paragraphs]
+    assert texts == ["该平台上线首月注册用户突破10万。",
+                     "市民可通过手机客户端办理社保、公积金等87项业务，据官方微博消息，下月还将新增一批事项。"]
+
+
+def test_one_line_snippet_dated_sentence_and_glued_copyright():
+    snippet = "某公司2021年全球销量为252万辆，电动车销量大涨70."
+    doc = _doc(snippet)
+    assert [p.text for p in doc.paragraphs] == [snippet], "a lone line is content, not only a page title"
+    dated = "2022年12月19日，某市马拉松比赛落幕，来自12个国家的3万名选手参赛。"
+    doc = _doc(dated + "\n比赛共设全程、半程和迷你跑三个项目。\n")
+    assert doc.paragraphs[0].text == dated and not doc.byline, "a sentence that starts with a date is not a byline"
+    doc = _doc(ARTICLE.replace("\n", "\n2021年6月1日 09:30\n", 1))
+    assert doc.byline == ["2021年6月1日 09:30"]
+    glued = "今年全市共植树50万株，新增绿地300公顷。 Copyright © 2006-2023 某某网 All rights reserved."
+    doc = _doc(glued)
+    assert [p.text for p in doc.paragraphs] == ["今年全市共植树50万株，新增绿地300公顷。"]

@@ -53,9 +53,10 @@ class Assistant:
     """
 
     def __init__(self, config: Config, *, store: Store, retriever: Retriever, backend: backends_mod.Backend,
-                 tokenizer: Tokenizer, notices: Sequence[str] = ()):
+                 tokenizer: Tokenizer, notices: Sequence[str] = (), decision: Decision | None = None):
         self.config, self.store, self.retriever, self.backend = config, store, retriever, backend
         self.tokenizer = tokenizer
+        self.decision = decision or Decision.load()  # is it answered? (fitted: answering/calibration.json)
         self.notices = list(notices)  # what happened while starting (index built or rebuilt)
         self._backends: dict[str, backends_mod.Backend] = {backend.name: backend}
         self._lock = threading.Lock()
@@ -83,7 +84,7 @@ class Assistant:
         settings, embedder, tokenizer and backends. IndexStoreError when the index cannot be opened."""
         store = Store.open(self.store.location, fresh=True)
         a = Assistant(self.config, store=store, retriever=Retriever(store, self.retriever.embedder, self.tokenizer),
-                      backend=self.backend, tokenizer=self.tokenizer)
+                      backend=self.backend, tokenizer=self.tokenizer, decision=self.decision)
         with self._lock:
             a._backends.update(self._backends)
         return a
@@ -145,7 +146,7 @@ class Assistant:
         if prep.query.context and not backend.grounded and self.config.condense != "rules":
             self._condense(prep, backend)
         prep.hits = self.retriever.search(prep.query, top_k or self.config.top_k, sources=chosen)
-        judged = assess(prep.query, prep.hits, self.tokenizer, self.retriever, reading)
+        judged = assess(prep.query, prep.hits, self.tokenizer, self.retriever, reading, self.decision)
         prep.assessment = shape.shaped(judged, reading, prep.query, prep.hits, self.tokenizer, self.retriever)
         return prep
 
@@ -257,7 +258,7 @@ class Assistant:
         v = citations.verify(draft.text, prep.hits, self.tokenizer, self.retriever, draft.k)
         if v.verified == 0 and citations.looks_like_refusal(draft.text):
             # the model's judgement stands unless the fitted decision is sure the report answers the question
-            if prep.assessment.probability >= Decision.load().model_threshold:
+            if prep.assessment.probability >= self.decision.model_threshold:
                 return fallback(f"{be.name} 认为资料中没有答案，但检索到的段落与问题高度相关")
             text = citations.MARKER.sub("", draft.text).strip()
             return self._finish(prep, backends_mod.Draft(text, [], True), be.name, t0, id)

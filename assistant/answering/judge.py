@@ -129,6 +129,7 @@ def rank_sentences(query: Query, hits: list[Hit], words: Words, lexicon: Lexicon
 
 
 DATE_TEXT = re.compile(r"\d{4}年|\d{1,2}月|\d{1,2}日|[上中下]旬|年底|年初|月底|[一二三四五六七八九十]+月")
+ASKS_YEAR = re.compile(r"哪年|哪一年|what year", re.I)
 YEAR_TEXT = re.compile(r"\d{4}年|[一二三四五六七八九〇零]{4}年|去年|今年|前年")
 # What a question asks for, and how a sentence that gives it reads: asking "why" of a text that states no cause,
 # "what next" of one that reports the past, "which is the most" of one that ranks nothing, is asking what it lacks.
@@ -136,7 +137,9 @@ ASKS_CAUSE = re.compile(r"为什么|为何|原因|怎么会|咋会|why\b|what ca
 CAUSE = re.compile(r"因为|由于|原因|导致|造成|所以|因此|致使|源于")
 ASKS_FUTURE = re.compile(r"后来|之后|以后|今后|下一[轮步届次]|明年|将来|未来|会不会|能不能.{0,12}(如期|按时|完成)|还会|是否会|"
                          r"will\b|going to|next (round|year)|afterwards|later", re.I)
-FUTURE = re.compile(r"将|计划|下一步|今后|明年|后续|拟|预计|部署|要求")
+FUTURE = re.compile(r"将|计划|下一步|今后|明年|后续|拟|预计")
+ASKS_MEMBER = re.compile(r"在不在|是不是.{0,12}(之一|里|中)|有没有.{0,10}(在内|在里面)|包不包括|是否包括|包括.{0,10}吗|"
+                         r"里有没有|中有没有|one of|among|included", re.I)
 ASKS_MOST = re.compile(r"最[多少大小严重好差高低快慢突出]|哪个.{0,8}最|most\b|worst|best\b|biggest", re.I)
 ASKS_COMPARE = re.compile(r"相比|比较|对比|区别|不同|一样吗|多了还是少了|compare|difference|versus|\bvs\b", re.I)
 COMPARES = re.compile(r"相比|比[^较例如重]{1,6}[多少高低强弱]|同比|增长|下降|增加|减少|区别|不同于")
@@ -162,8 +165,6 @@ def signals(query: Query, reading: Any, hits: list[Hit], ranked: list[Sentence],
     by_bm25 = max(range(len(top)), key=lambda i: top[i].bm25) if top else 0
     by_dense = max(range(len(top)), key=lambda i: top[i].dense) if top else 0
     digits = DIGITS.findall(text)
-    wants_number = bool(getattr(reading, "wants_number", QUANTITY.search(text)))
-    wants_date = bool(getattr(reading, "wants_date", False))
     dense_top = max((h.dense for h in top), default=0.0)
     english = getattr(reading, "language", "zh") == "en"
     cov_paragraph = max((coverage(terms, c, words, lexicon) for c in contexts), default=0.0) if terms else 0.0
@@ -183,21 +184,36 @@ def signals(query: Query, reading: Any, hits: list[Hit], ranked: list[Sentence],
         "unknown_rarity": max((words.rarity(t) for t in terms if len(t) >= 2 and not lexicon.known(t)), default=0.0),
         "retrievers_agree": float(by_bm25 == by_dense),
         "missing_number": float(bool(digits) and any(n not in top_text for n in digits)),
-        "number_gap": float(wants_number and not any(NUMBER.search(s) for s in best)),
-        "date_gap": float(wants_date and not any(DATE_TEXT.search(s) for s in best)
-                          or ("哪年" in text or "year" in text.lower()) and not any(YEAR_TEXT.search(s) for s in best)),
+        # one signal for "it asks for a kind of thing the candidate sentences do not hold": each kind is rare in
+        # a question set, together they are common enough to be weighed
+        "asks_what_is_missing": max(_gaps(text, reading, best, contexts, top_text, terms, lexicon).values()),
         "wants_names": float(bool(getattr(reading, "wants_names", False))),
-        "definition_gap": float(bool(getattr(reading, "wants_definition", False))
-                                and not any(DEFINES.search(c) for c in contexts[:1])),
-        "cause_gap": float(bool(ASKS_CAUSE.search(text)) and not CAUSE.search(top_text)),
-        "future_gap": float(bool(ASKS_FUTURE.search(text)) and not any(FUTURE.search(s) for s in best)),
-        "superlative_gap": float(bool(ASKS_MOST.search(text)) and not any("最" in s for s in best)),
-        "comparison_gap": float(bool(ASKS_COMPARE.search(text)) and not COMPARES.search(top_text)),
-        "unit_gap": _unit_gap(text, best),
         "phrase_split": _phrase_split(text, contexts[:1], words),
         "english": float(english),
         "followup": float(bool(query.context)),
         "terms": math.log1p(len(terms)),
+    }
+
+
+def _gaps(text: str, reading: Any, best: list[str], contexts: list[str], top_text: str, terms: dict[str, float],
+          lexicon: Lexicon) -> dict[str, float]:
+    """Each kind of thing a question may ask for, 1.0 when it asks for it and the candidates lack it."""
+    wants_number = bool(getattr(reading, "wants_number", QUANTITY.search(text)))
+    wants_date = bool(getattr(reading, "wants_date", False))
+    unknown = [t for t in terms if len(t) >= 2 and not lexicon.known(t)]
+    return {
+        "number": float(wants_number and not any(NUMBER.search(s) for s in best)),
+        "unit": _unit_gap(text, best),
+        "date": float(wants_date and not any(DATE_TEXT.search(s) for s in best)
+                      or bool(ASKS_YEAR.search(text)) and not any(YEAR_TEXT.search(s) for s in best)),
+        "definition": float(bool(getattr(reading, "wants_definition", False))
+                            and not any(DEFINES.search(c) for c in contexts[:1])),
+        "cause": float(bool(ASKS_CAUSE.search(text)) and not CAUSE.search(top_text)),
+        "future": float(bool(ASKS_FUTURE.search(text)) and not any(FUTURE.search(s) for s in best)),
+        "superlative": float(bool(ASKS_MOST.search(text)) and not any("最" in s for s in best)),
+        "comparison": float(bool(ASKS_COMPARE.search(text)) and not COMPARES.search(top_text)),
+        # "is X among them?" of an X the report never names
+        "membership": float(bool(ASKS_MEMBER.search(text)) and bool(unknown)),
     }
 
 

@@ -1,7 +1,13 @@
 """Rule-based cleaning of scraped news pages into title, byline, section headings and body paragraphs.
 
-The rules describe what web furniture looks like (short lines of navigation, share widgets, editor credits,
-trailing link lists), not where it sits in any one file, so they work on other scraped pages too.
+Web furniture is recognised by what it is — navigation and breadcrumbs, share and QR-code prompts, bylines,
+copyright and ICP lines, editor credits (责任编辑/校对/最后修改), a site's repeated link lists and widgets
+(精选专题, 微信公众平台, 客户端, 官方微博…) — never merely by being short or by not ending in 。: scraped text is
+often cut mid-sentence or ends in "…", and such a paragraph is still a paragraph. A page's trailing furniture
+block (the lines from its closing marker — an editor credit, a copyright line, a 相关阅读/精选 list head, a
+QR-code prompt — to the end, with no article text after it) goes whole, so a slogan like 领航新时代 inside that
+block goes too. The rules describe web furniture, not where it sits in any one file, so they work on other
+scraped pages too.
 """
 from __future__ import annotations
 
@@ -10,20 +16,30 @@ from dataclasses import dataclass, field
 
 TERMINAL = "。！？；!?;"
 CLOSERS = "”’\"'）)」』】》"
-# Words that, in a short line, mark page chrome rather than article text.
+# Words that, in a short line that is not a sentence, say it is page chrome: link lists, widgets, site sections.
 FURNITURE_WORDS = (
-    "精选专题", "精选文章", "精选视频", "精选图片", "微信公众平台", "公众号", "二维码", "客户端", "微博",
-    "扫一扫", "扫描", "分享到", "分享至", "点击", "下载", "关注我们", "打印", "关闭窗口", "返回顶部",
-    "上一篇", "下一篇", "相关阅读", "相关新闻", "相关文章", "热点推荐", "推荐阅读", "版权所有", "Copyright",
-    "copyright", "ICP备", "ICP证", "网站地图", "联系我们", "免责声明", "登录", "注册", "字号", "收藏",
-    "阅读原文", "评论", "点赞", "在看",
+    "精选专题", "精选文章", "精选视频", "精选图片", "微信公众平台", "二维码", "扫一扫", "分享到", "分享至",
+    "关注我们", "关闭窗口", "返回顶部", "上一篇", "下一篇", "相关阅读", "相关新闻", "相关文章", "相关报道",
+    "热点推荐", "推荐阅读", "网站地图", "联系我们", "免责声明", "字号", "阅读原文", "打印本页",
 )
+# Words that are chrome only when the line is little more than them ("微博", "下载客户端", "评论(12)"): news text
+# uses them too ("他在微博上说", "注册用户超过一亿").
+WIDGET_WORDS = (
+    "官方微博", "微博", "手机客户端", "客户端", "公众号", "手机版", "扫描", "点击", "下载", "打印", "登录", "注册",
+    "收藏", "评论", "点赞", "在看", "转发", "分享", "查看更多",
+)
+WIDGET_REST = 1  # letters a widget line may hold besides its widget words ("注册流程" is a heading, not a widget)
+COPYRIGHT = re.compile(r"copyright|©|版权所有|ICP备|ICP证|all rights reserved|公网安备", re.I)
 EDITORIAL = re.compile(r"(责任编辑|责编|编辑|校对|审校|审核|终审|监制|值班编辑|最后修改|排版|美编)\s*[:：]")
+# Besides editor credits and copyright lines, what closes an article and opens the page's trailing furniture.
+CLOSING = re.compile(r"相关(阅读|新闻|文章|报道)|推荐阅读|热点推荐|精选(专题|文章|视频|图片)|上一篇|下一篇|扫一扫|二维码|"
+                     r"微信公众平台|关注我们|返回顶部|关闭窗口|打印本页")
 BYLINE = re.compile(r"^(来源|作者|记者|通讯员|发布时间|发布日期|时间|日期|文)\s*[:：]|^\d{4}[-年/.]\d{1,2}[-月/.]\d{1,2}")
 SUMMARY = re.compile(r"^(摘要|导读|核心提示|内容提要|提要)\s*[:：]\s*")
 BREADCRUMB = re.compile(r"\S\s*[>»›]\s*\S")
 MD_HEADING = re.compile(r"^#{1,6}\s+")
 HAS_WORD = re.compile(r"[\u4e00-\u9fffA-Za-z]")
+CLAUSE = re.compile(r"[，。；！？]")
 HEADING_MAX = 30
 SHORT_LINE = 40
 
@@ -46,20 +62,72 @@ def ends_sentence(line: str) -> bool:
     return line.rstrip(CLOSERS)[-1:] in TERMINAL + "。" if line else False
 
 
+def _widget(line: str) -> bool:
+    """A line that is little more than widget words: "微博", "下载手机客户端", "评论(12)", "收藏本文"."""
+    if len(line) > SHORT_LINE or not any(w in line for w in WIDGET_WORDS):
+        return False
+    rest = line
+    for w in sorted(WIDGET_WORDS, key=len, reverse=True):
+        rest = rest.replace(w, "")
+    return len(HAS_WORD.findall(rest)) <= WIDGET_REST
+
+
+_SENTENCE_END = re.compile(rf"[{TERMINAL}][{re.escape(CLOSERS)}]*")
+
+
+def text_before_copyright(line: str) -> str | None:
+    """The article text a scraped line carries before its copyright notice ("……奠定基础。 Copyright ©2013-2021
+    x.com."): up to the last sentence end before the notice (or all of it), when that is text; else None."""
+    m = COPYRIGHT.search(line)
+    if not m or m.start() == 0:
+        return None
+    before = line[:m.start()]
+    ends = list(_SENTENCE_END.finditer(before))
+    text = (before[:ends[-1].end()] if ends else before).strip()
+    return text if text and _is_text(text) else None
+
+
 def is_furniture(line: str) -> bool:
+    """Web furniture by what the line is: wordless counters and separators, editor credits, copyright lines,
+    link-list heads and share/QR prompts, widgets, breadcrumbs. Length alone never makes a line furniture."""
     if not HAS_WORD.search(line):
         return True  # counters, separators, lone digits
     if EDITORIAL.search(line) and len(line) <= 80:
         return True
-    if len(line) <= SHORT_LINE and any(w in line for w in FURNITURE_WORDS):
+    if COPYRIGHT.search(line) and len(line) <= 160 and text_before_copyright(line) is None:
+        return True
+    if any(w in line for w in FURNITURE_WORDS) and (len(line) <= 12 or len(line) <= SHORT_LINE
+                                                     and not ends_sentence(line)):
+        return True  # a sentence that mentions a 二维码 is text; "扫描下面的二维码:" is a prompt
+    if _widget(line):
         return True
     if len(line) <= 60 and BREADCRUMB.search(line) and not ends_sentence(line):
         return True
     return False
 
 
+def _closes(line: str) -> bool:
+    """A furniture line that ends an article and opens the page's trailing furniture (editor credits, copyright,
+    a related-links or 精选 list head, a QR-code prompt)."""
+    return is_furniture(line) and bool(EDITORIAL.search(line) or COPYRIGHT.search(line) or CLOSING.search(line))
+
+
 def _is_body(line: str) -> bool:
     return len(line) >= 15 and ends_sentence(line)
+
+
+def _is_text(line: str) -> bool:
+    """Article text the trailing furniture block cannot reach over: a sentence, or a long line (a paragraph cut
+    off mid-sentence)."""
+    return not is_furniture(line) and (_is_body(line) or len(line) > 60)
+
+
+def _is_byline(line: str) -> bool:
+    m = BYLINE.search(line)
+    if not m or len(line) > 80:
+        return False
+    # "2021-06-01 09:30" is a dateline; "2022年12月19日,卡塔尔世界杯正式落幕,……" is a sentence that starts with one
+    return m.group(1) is not None or not CLAUSE.search(line)
 
 
 def _is_heading(line: str) -> bool:
@@ -76,12 +144,19 @@ def clean(text: str) -> Cleaned:
     out = Cleaned()
     if not lines:
         return out
+    for i, ln in enumerate(lines):  # a notice glued to the end of a paragraph goes; the paragraph stays
+        text = text_before_copyright(ln)
+        if text is not None:
+            lines[i] = text
+            out.dropped.append(ln[len(text):].strip())
 
-    # Trailing chrome: after the last sentence-like line, short unpunctuated lines are link lists and widgets.
-    last_body = max((i for i, ln in enumerate(lines) if _is_body(ln)), default=len(lines) - 1)
+    # Trailing furniture block: from the first closing marker after the last line of article text, to the end.
+    # Lines between that text and the marker (a short last line, a paragraph cut off mid-sentence) stay.
+    last_text = max((i for i, ln in enumerate(lines) if _is_text(ln)), default=-1)
+    tail = next((i for i in range(last_text + 1, len(lines)) if _closes(lines[i])), len(lines))
     keep: list[str] = []
     for i, ln in enumerate(lines):
-        if is_furniture(ln) or (i > last_body and not _is_body(ln)):
+        if i >= tail or is_furniture(ln):
             out.dropped.append(ln)
         else:
             keep.append(ln)
@@ -97,7 +172,7 @@ def clean(text: str) -> Cleaned:
         if key in seen:  # repeated title, repeated lead paragraph
             out.dropped.append(ln)
             continue
-        if not first_body_seen and BYLINE.search(ln) and len(ln) <= 80:
+        if not first_body_seen and _is_byline(ln):
             out.byline.append(ln)
             continue
         m = SUMMARY.match(ln)
@@ -115,4 +190,12 @@ def clean(text: str) -> Cleaned:
             out.blocks.append(("paragraph", ln))
             first_body_seen = True
         seen.add(key)
+
+    if not any(kind == "paragraph" for kind, _ in out.blocks):
+        # Nothing but a title (and datelines): a one-line snippet is content, not a page's headline.
+        out.title, out.byline, out.blocks, unique = None, [], [], set()
+        for ln in keep:
+            if _norm(ln) not in unique:
+                unique.add(_norm(ln))
+                out.blocks.append(("paragraph", MD_HEADING.sub("", ln)))
     return out
