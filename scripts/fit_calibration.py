@@ -116,6 +116,7 @@ def collect(assistant, rows: list[dict]) -> tuple[list[str], np.ndarray, np.ndar
 def fit_generic_share(assistant, rows: list[dict]) -> tuple[float, dict]:
     from assistant.answering import shape
 
+    titles = [assistant.retriever.title(s) for s in assistant.retriever.sources]
     candidates = []
     for r in rows:
         reading = assistant._understand(r["question"])
@@ -123,8 +124,8 @@ def fit_generic_share(assistant, rows: list[dict]) -> tuple[float, dict]:
             candidates.append((reading, r.get("type") == "overview"))
     scores = {}
     for share in SHARES:
-        right = sum((not shape.specific_words(rd.text, assistant.retriever.paragraphs, assistant.tokenizer, share))
-                    == truth for rd, truth in candidates)
+        right = sum((not shape.specific_words(rd.text, assistant.retriever.paragraphs, assistant.tokenizer, share,
+                                              titles)) == truth for rd, truth in candidates)
         scores[share] = right / max(1, len(candidates))
     best = max(SHARES, key=lambda s: (scores[s], -abs(s - 0.2)))
     return best, {"rows": len(candidates), "accuracy_by_share": scores}

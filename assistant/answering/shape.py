@@ -19,20 +19,23 @@ ABOUT_THE_REPORT = frozenset("报告 文章 通报 文件 全文 这篇 这份 �
                              "重点 核心 概括 总结 report article".split())
 
 
-def is_overview(reading: Reading, paragraphs: Sequence, words) -> bool:
+def is_overview(reading: Reading, paragraphs: Sequence, words, titles: Sequence[str] = ()) -> bool:
     """An overview question that names no topic beyond what the whole report is about."""
     if reading.shape != "overview":
         return False
-    return not specific_words(reading.text, paragraphs, words, fitted("generic_share", 0.2))
+    return not specific_words(reading.text, paragraphs, words, fitted("generic_share", 0.2), titles)
 
 
-def specific_words(text: str, paragraphs: Sequence, words, generic_share: float) -> list[str]:
+def specific_words(text: str, paragraphs: Sequence, words, generic_share: float, titles: Sequence[str] = ()
+                   ) -> list[str]:
     """The question's words that name one part of the report: used by it, but in fewer than GENERIC_SHARE of its
-    paragraphs (a word in many says what the whole report is about: 巡视, 扶贫; one it never uses names no part)."""
+    paragraphs (a word in many says what the whole report is about: 巡视, 扶贫; one it never uses names no part;
+    one in the report's title is what the whole report is about)."""
     texts = [p.text for p in paragraphs]
+    about = "\n".join(titles)
     out = []
     for w in words.topic_words(text):
-        if w in ABOUT_THE_REPORT or not texts:
+        if w in ABOUT_THE_REPORT or not texts or w in about:
             continue
         share = sum(w in t for t in texts) / len(texts)
         if 0 < share < generic_share:
