@@ -9,6 +9,8 @@ What it fits (see assistant/answering/calibration.py):
   answerable questions (so it refuses as many unanswerable ones as that allows). ``model_threshold``: above it a
   model backend's "the passages don't say" is overruled (at least 95% of the questions scoring that high are
   answerable).
+- "bm25_weight": the BM25 share of the fused retrieval score, by train hit@3 (then MRR) over a grid; fitted first,
+  since the judge's signals depend on what retrieval finds.
 - "generic_share": the paragraph share above which a word names no part of the report (overview questions),
   chosen from a grid by accuracy on the train rows that read as overview requests.
 The cross-validated numbers are written beside the fit and printed; the test split is never read.
@@ -34,6 +36,7 @@ L2_GRID = (0.1, 0.3, 1.0, 3.0, 10.0)  # the penalty is chosen by cross-validated
 FOLDS = 5
 SEED = 20261201
 SHARES = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4)
+WEIGHTS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
 
 
 def train_rows() -> list[dict]:
@@ -131,6 +134,32 @@ def fit_generic_share(assistant, rows: list[dict]) -> tuple[float, dict]:
     return best, {"rows": len(candidates), "accuracy_by_share": scores}
 
 
+def fit_bm25_weight(assistant, rows: list[dict]) -> tuple[float, dict]:
+    """The BM25 share of the fused retrieval score with the best train hit@3 (then MRR) over WEIGHTS."""
+    from assistant.answering.evaluate import norm
+
+    asked = []
+    for r in rows:
+        if not r.get("answerable", True) or not r.get("gold"):
+            continue
+        prep = assistant._prepare(r["question"], r.get("history") or None, None, assistant.backend)
+        if prep.reading.intent == "question" and prep.assessment.shape != "overview":
+            asked.append((prep.query, [norm(g) for g in r["gold"]]))
+    scores = {}
+    for w in WEIGHTS:
+        assistant.retriever.bm25_weight = w
+        hit3 = rr = 0.0
+        for query, gold in asked:
+            hits = assistant.retriever.search(query, 5)
+            rank = next((i for i, h in enumerate(hits) if any(g in norm(h.paragraph.text) for g in gold)), None)
+            hit3 += rank is not None and rank < 3
+            rr += 1 / (rank + 1) if rank is not None else 0.0
+        scores[w] = (round(hit3 / len(asked), 4), round(rr / len(asked), 4))
+    best = max(WEIGHTS, key=lambda w: scores[w])
+    assistant.retriever.bm25_weight = best
+    return best, {"rows": len(asked), "hit@3_mrr_by_weight": {str(k): v for k, v in scores.items()}}
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default=str(ROOT / "assistant" / "answering" / "calibration.json"))
@@ -147,8 +176,9 @@ def main() -> int:
         config = load_config(overrides={"data_dir": str(ROOT / "data"), "index_dir": str(Path(tmp) / "index")})
         assistant = Assistant.from_config(config, notify=lambda m: None)
         rows = train_rows()
+        weight, weight_report = fit_bm25_weight(assistant, rows)
         share, share_report = fit_generic_share(assistant, rows)
-        out.write_text(json.dumps({"generic_share": share}), encoding="utf-8")
+        out.write_text(json.dumps({"generic_share": share, "bm25_weight": weight}), encoding="utf-8")
         calibration._fitted.cache_clear()
         names, x, y, kept = collect(assistant, rows)
 
@@ -185,14 +215,15 @@ def main() -> int:
         t = by_type.setdefault(r.get("type", "?"), {"n": 0, "refused": 0})
         t["n"] += 1
         t["refused"] += int(ref)
-    fit = {"generic_share": share,
+    fit = {"generic_share": share, "bm25_weight": weight,
            "answerable": {"weights": dict(zip(names, map(float, w))), "bias": b,
                           "mean": dict(zip(names, map(float, mean))), "scale": dict(zip(names, map(float, scale))),
                           "threshold": threshold, "model_threshold": max(high, threshold)},
            "fit": {"rows": len(y), "files": [f.name for f in FILES], "split": "train", "folds": FOLDS, "seed": SEED,
                    "target_false_refusal": TARGET_FALSE_REFUSAL, "l2": l2,
                    "auc_by_l2": {str(k): round(auc(v, y), 3) for k, v in by_l2.items()}, "cross_validated": cv,
-                   "cv_refused_by_type": by_type, "generic_share": share_report}}
+                   "cv_refused_by_type": by_type, "generic_share": share_report,
+                   "bm25_weight": weight_report}}
     out.write_text(json.dumps(fit, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(json.dumps(fit["fit"], ensure_ascii=False, indent=1))
     print("weights:", {k: round(v, 2) for k, v in fit["answerable"]["weights"].items()})

@@ -15,6 +15,7 @@ from assistant.answering.calibration import (
     EXAMPLE_SHARE,
     HEADING_MATCH,
     SECTION_BONUS,
+    fitted,
 )
 from assistant.index.embedder import Embedder
 from assistant.index.store import Store
@@ -55,7 +56,8 @@ class Retriever:
         from assistant.index import bm25 as bm25_store
 
         self.store, self.embedder, self.tokenizer = store, embedder, tokenizer
-        self._near: dict[tuple[int, str], list[str]] | None = None  # masked word -> words, built on first use
+        self._near: dict[tuple[int, str], list[str]] | None = None
+        self.bm25_weight = fitted("bm25_weight", BM25_WEIGHT)  # masked word -> words, built on first use
         self._titles: dict[str, str] | None = None  # read on first use: the question path does not need them
         # The BM25 table persisted with the index; rebuilt from the stored tokens only when it is missing or stale.
         where = getattr(getattr(store, "location", None), "bm25_dir", None)
@@ -146,7 +148,7 @@ class Retriever:
             dense_norm[seen] = (dense[seen] - lo) / (hi - lo) if hi > lo else 1.0
         top = bm25.max()
         bm25_norm = bm25 / top if top > 0 else bm25
-        fused = BM25_WEIGHT * bm25_norm + (1 - BM25_WEIGHT) * dense_norm
+        fused = self.bm25_weight * bm25_norm + (1 - self.bm25_weight) * dense_norm
         fused += HEADING_MATCH * self._heading_match(tokens)
         for i, prev in self._examples:
             fused[i] = max(fused[i], EXAMPLE_SHARE * fused[prev])
