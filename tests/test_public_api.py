@@ -69,3 +69,16 @@ def test_stream_yields_text_then_the_answer(assistant):
     *text, final = pieces
     assert all(isinstance(p, str) for p in text) and isinstance(final, package.Answer)
     assert "".join(text) == final.answer
+
+
+def test_the_cli_entry_point_and_the_http_routes_stay_where_they_were(assistant):
+    import tomllib
+
+    from conftest import ROOT
+
+    from assistant.serving.http import build_api
+
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["scripts"]
+    assert scripts == {"assistant": "assistant.cli:main"}
+    paths = set(build_api(assistant, assistant.config).openapi()["paths"])
+    assert {"/api/health", "/api/ask", "/api/paragraph", "/api/sources", "/v1/models", "/v1/chat/completions"} <= paths
