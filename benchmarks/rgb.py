@@ -211,7 +211,9 @@ def report(results: list[dict], rates: list[float], n_items: int, limit: int | N
     builds = [x["build_s"] for x in results]
     asks = [x["ask_s"] * 1000 for x in results]
     lines += ["",
-              f"Lost to cleaning, distinct positive passages over all rates: {len(unique_lost)}.",
+              f"Lost to cleaning, distinct positive passages over all rates: {len(unique_lost)} (a positive passage "
+              "whose raw text holds an answer variant that none of its file's indexed paragraphs holds, both "
+              "compared with whitespace removed and lower-cased).",
               f"Index build per passage set: median {statistics.median(builds):.2f} s; "
               f"answer: median {statistics.median(asks):.0f} ms.",
               "",

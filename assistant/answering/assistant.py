@@ -155,7 +155,12 @@ class Assistant:
         text = normalise(q)
         if re.search(r"[\u4e00-\u9fff]", text):
             text = fix_typos(text, self.retriever, self.tokenizer.is_word)
-        return understand.read(q, text)
+        return understand.read(q, text, self._report_words)
+
+    def _report_words(self, text: str) -> list[str]:
+        """TEXT's words that the indexed reports use, leaving out those that frame any question (问题, 报告)."""
+        return [w for w in self.tokenizer.topic_words(text)
+                if len(w) >= 2 and w not in shape.ABOUT_THE_REPORT and self.retriever.known(w)]
 
     def _small_talk(self, prep: "_Prepared", t0: float, id: Any) -> Answer:
         titles = [self.retriever.title(s) for s in (prep.sources or self.retriever.sources)]

@@ -2,6 +2,7 @@
 assistant, bare instructions — answered as such, never with report quotes."""
 from __future__ import annotations
 
+import re
 from typing import Sequence
 
 from assistant.answering.understand import Reading
@@ -22,8 +23,10 @@ def reply(reading: Reading, titles: Sequence[str], headings: Sequence[str]) -> s
         return DECLINE + " " + _examples(titles, headings)
     if reading.intent == "off_topic":
         return OFF_TOPIC + " " + _examples(titles, headings)
-    if reading.intent == "small_talk" and not _greets(reading.text):
+    if reading.intent == "small_talk" and re.search(r"谢|感谢|辛苦|帮助|thank|thx", reading.text, re.I):
         return "不客气。还想了解报告的哪方面，直接问就行。" + _examples(titles, headings, 2)
+    if reading.intent == "small_talk" and re.search(r"再见|拜拜|回头见|bye", reading.text, re.I):
+        return "再见！需要时随时回来问报告里的内容。"
     lead = GREETING if _greets(reading.text) else ""
     about = f"现在可以问：{'、'.join(f'《{t}》' for t in titles[:3])}。" if titles else ""
     return lead + INTRO + about + _examples(titles, headings)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Callable
 
 # Greetings, thanks, goodbyes and acknowledgements: a message made only of these is small talk.
 _SMALL_TALK = re.compile(
@@ -36,7 +37,8 @@ _OFF_TOPIC = re.compile(r"天气|下雨|气温|几点了|现在几点|今天(是
                         r"weather|what time is it|tell me a joke", re.I)
 _TAGS = re.compile(r"<[^>]{0,200}>")
 _CLAUSE = re.compile(r"[^，,。！!？?；;：:\n]+[，,。！!？?；;：:\n]*")
-_ASKS = re.compile(r"[？?]|吗|什么|啥|哪|怎么|怎样|如何|多少|多久|几|是否|是不是|有没有|有无|能不能|可不可以|想知道|想问|"
+_ASKS = re.compile(r"[？?]|吗|么|什么|啥|哪|咋|怎|如何|多少|多久|几|是否|是不是|有没有|有无|能不能|可不可以|想知道|想问|"
+                   r"没有?\s*$|了没|不\s*$|与否|对不对|是吧|呢|说说|讲讲|聊聊|谈谈|查查|看看.{0,6}(问题|情况)|"
                    r"请问|告诉我|说说|讲讲|列|总结|概括|介绍|呢\s*$|\b(what|which|who|when|where|why|how|did|does|do|is|are|"
                    r"was|were|has|have|can|could|list|tell|summar)", re.I)
 _CONTEXT = re.compile(r"^(我是|我在|我们|我负责|我们单位|我们这|领导|最近|上周|下周|去年|今年|听说|说实话|网上|导师|同事)")
@@ -81,8 +83,10 @@ class Reading:
     notes: list[str] = field(default_factory=list)
 
 
-def read(question: str, normalised: str) -> Reading:
-    """How to answer QUESTION (as typed); NORMALISED is its simplified, typo-fixed form."""
+def read(question: str, normalised: str, report_words: Callable[[str], list[str]] = lambda text: []) -> Reading:
+    """How to answer QUESTION (as typed); NORMALISED is its simplified, typo-fixed form. REPORT_WORDS gives the
+    words of a text that the indexed reports use: a message naming them is about the reports, however it is put
+    ("你能不能告诉我巡视组有几个"); one that names none and asks nothing is small talk ("我先看看")."""
     r = Reading(question, normalised)
     normalised = _TAGS.sub(" ", normalised).strip() or normalised  # markup is not part of a question
     letters = re.findall(r"[A-Za-z]|[\u4e00-\u9fff]", normalised)
@@ -92,8 +96,12 @@ def read(question: str, normalised: str) -> Reading:
     if dropped and len(re.findall(r"[\u4e00-\u9fff]|[A-Za-z]{2,}", ask)) < 3:
         r.intent = "instruction"
         return r
-    if is_small_talk(ask):
+    named = report_words(ask)
+    if is_small_talk(ask) and not (named and _META.search(_strip_small_talk(ask))):
         r.intent = "meta" if _META.search(_strip_small_talk(ask)) else ("instruction" if dropped else "small_talk")
+        return r
+    if not named and not _ASKS.search(ask) and r.language == "zh" and len(ask) >= 4:
+        r.intent = "small_talk"  # a remark with no question in it and nothing of the reports: not a lookup
         return r
     if (_OFF_TOPIC.search(ask) and len(ask) <= 30) or (r.language == "en" and not _ASKS.search(ask)):
         r.intent = "off_topic"  # the weather, the time; or English words that ask nothing

@@ -29,7 +29,7 @@ WIDGET_WORDS = (
     "收藏", "评论", "点赞", "在看", "转发", "分享", "查看更多",
 )
 WIDGET_REST = 1  # letters a widget line may hold besides its widget words ("注册流程" is a heading, not a widget)
-COPYRIGHT = re.compile(r"copyright|©|版权所有|ICP备|ICP证|all rights reserved|公网安备", re.I)
+COPYRIGHT = re.compile(r"copyright|©|版权所有|ICP备|ICP证|all rights reserved|公网安备", re.IGNORECASE)
 EDITORIAL = re.compile(r"(责任编辑|责编|编辑|校对|审校|审核|终审|监制|值班编辑|最后修改|排版|美编)\s*[:：]")
 # Besides editor credits and copyright lines, what closes an article and opens the page's trailing furniture.
 CLOSING = re.compile(r"相关(阅读|新闻|文章|报道)|推荐阅读|热点推荐|精选(专题|文章|视频|图片)|上一篇|下一篇|扫一扫|二维码|"
