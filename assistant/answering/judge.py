@@ -202,7 +202,7 @@ def _gaps(text: str, reading: Any, best: list[str], contexts: list[str], top_tex
     wants_date = bool(getattr(reading, "wants_date", False))
     unknown = [t for t in terms if len(t) >= 2 and not lexicon.known(t)]
     return {
-        "number": float(wants_number and not any(NUMBER.search(s) for s in best)),
+        "number": float(wants_number and not _states_a_number(best, _focus(terms, lexicon))),
         "unit": _unit_gap(text, best),
         "date": float(wants_date and not any(DATE_TEXT.search(s) for s in best)
                       or bool(ASKS_YEAR.search(text)) and not any(YEAR_TEXT.search(s) for s in best)),
@@ -215,6 +215,36 @@ def _gaps(text: str, reading: Any, best: list[str], contexts: list[str], top_tex
         # "is X among them?" of an X the report never names
         "membership": float(bool(ASKS_MEMBER.search(text)) and bool(unknown)),
     }
+
+
+YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+RELATIVE_YEAR = re.compile(r"今年|去年|前年|明年|本届|上届|当年|本年度|同年|次年")
+
+
+def _unmentioned_years(question: str, hits: list[Hit], lexicon: Lexicon) -> list[str]:
+    """Years the question names that none of the best paragraphs (nor their headings) mentions — unless those
+    paragraphs speak of a year only relatively (今年, 本届), which may be the one asked about."""
+    years = list(dict.fromkeys(YEAR.findall(question)))
+    if not years:
+        return []
+    text = "\n".join(context_text(h.paragraph, lexicon) for h in hits)
+    if RELATIVE_YEAR.search(text):
+        return []
+    return [y for y in years if y not in text]
+
+
+def _focus(terms: dict[str, float], lexicon: Lexicon) -> str | None:
+    """The rarest of the question's words that the text uses: what a number asked for must be a number of."""
+    known = [t for t in terms if len(t) >= 2 and lexicon.known(t)]
+    return max(known, key=lambda t: terms[t]) if known else None
+
+
+def _states_a_number(sentences: list[str], focus: str | None) -> bool:
+    """Some sentence gives a number (not only a year) together with what it counts ("吞吐量…2500万人次")."""
+    for s in sentences:
+        if (focus is None or focus in s) and NUMBER.search(YEAR.sub("", s)):
+            return True
+    return False
 
 
 def _unit_gap(question: str, sentences: list[str]) -> float:
@@ -254,6 +284,9 @@ def assess(query: Query, hits: list[Hit], words: Words, lexicon: Lexicon, readin
     ranked = rank_sentences(query, hits, words, lexicon)
     if not ranked:
         return Assessment(False, "没有相关的句子", [])
+    missing = _unmentioned_years(query.text, hits[:MAX_PARAGRAPHS], lexicon)
+    if missing:  # the question pins a year the text never names: it speaks of another year (or edition)
+        return Assessment(False, f"报告中没有提到 {'、'.join(missing)}", [])
     decision = calibration or Decision.load()
     found = signals(query, reading, hits, ranked, words, lexicon)
     p = decision.probability(found)
