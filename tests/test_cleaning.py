@@ -133,10 +133,10 @@ def test_furniture_is_what_it_says_not_how_long_it_is():
 
 
 def test_one_line_snippet_dated_sentence_and_glued_copyright():
-    snippet = "某公司2021年全球销量为252万辆，电动车销量大涨70."
+    snippet = "某县去年粮食总产量为86万吨，其中玉米产量增长了12."
     doc = _doc(snippet)
     assert [p.text for p in doc.paragraphs] == [snippet], "a lone line is content, not only a page title"
-    dated = "2022年12月19日，某市马拉松比赛落幕，来自12个国家的3万名选手参赛。"
+    dated = "2021年5月8日，某市马拉松在滨江公园开跑，3万名选手参赛。"
     doc = _doc(dated + "\n比赛共设全程、半程和迷你跑三个项目。\n")
     assert doc.paragraphs[0].text == dated and not doc.byline, "a sentence that starts with a date is not a byline"
     doc = _doc(ARTICLE.replace("\n", "\n2021年6月1日 09:30\n", 1))
@@ -144,3 +144,21 @@ def test_one_line_snippet_dated_sentence_and_glued_copyright():
     glued = "今年全市共植树50万株，新增绿地300公顷。 Copyright © 2006-2023 某某网 All rights reserved."
     doc = _doc(glued)
     assert [p.text for p in doc.paragraphs] == ["今年全市共植树50万株，新增绿地300公顷。"]
+
+
+def test_text_appended_after_the_page_chrome_is_kept_and_the_chrome_between_dropped():
+    from assistant.ingest.cleaning import clean
+
+    page = ("标题一行\n\n正文第一段，说明了一件事情的来龙去脉。\n\n责任编辑：某某\n精选专题\n领航新时代\n"
+            "您也可以通过点击图标来访问官方微博或下载手机客户端:\n微博\n\n后来补充的一段文字，说明报告已经更新。\n")
+    paragraphs = [text for kind, text in clean(page).blocks if kind == "paragraph"]
+    assert paragraphs == ["正文第一段，说明了一件事情的来龙去脉。", "后来补充的一段文字，说明报告已经更新。"]
+
+
+def test_an_editor_credit_above_the_article_does_not_swallow_its_headings():
+    from assistant.ingest.cleaning import clean
+
+    page = "报告标题\n编辑：某某\n一、总体情况\n全年共完成项目十二个，比上年增加两个。\n"
+    cleaned = clean(page)
+    assert "一、总体情况" not in cleaned.dropped and ("heading", "一、总体情况") in cleaned.blocks
+    assert cleaned.blocks[-1][1].startswith("全年共完成")

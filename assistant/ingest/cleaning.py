@@ -76,7 +76,7 @@ _SENTENCE_END = re.compile(rf"[{TERMINAL}][{re.escape(CLOSERS)}]*")
 
 
 def text_before_copyright(line: str) -> str | None:
-    """The article text a scraped line carries before its copyright notice ("……奠定基础。 Copyright ©2013-2021
+    """The article text a scraped line carries before its copyright notice ("……新增绿地300公顷。 Copyright © 2023
     x.com."): up to the last sentence end before the notice (or all of it), when that is text; else None."""
     m = COPYRIGHT.search(line)
     if not m or m.start() == 0:
@@ -126,7 +126,7 @@ def _is_byline(line: str) -> bool:
     m = BYLINE.search(line)
     if not m or len(line) > 80:
         return False
-    # "2021-06-01 09:30" is a dateline; "2022年12月19日,卡塔尔世界杯正式落幕,……" is a sentence that starts with one
+    # "2021-06-01 09:30" is a dateline; "2021年5月8日，某市马拉松在滨江公园开跑，……" is a sentence that starts with one
     return m.group(1) is not None or not CLAUSE.search(line)
 
 
@@ -150,13 +150,17 @@ def clean(text: str) -> Cleaned:
             lines[i] = text
             out.dropped.append(ln[len(text):].strip())
 
-    # Trailing furniture block: from the first closing marker after the last line of article text, to the end.
-    # Lines between that text and the marker (a short last line, a paragraph cut off mid-sentence) stay.
-    last_text = max((i for i, ln in enumerate(lines) if _is_text(ln)), default=-1)
-    tail = next((i for i in range(last_text + 1, len(lines)) if _closes(lines[i])), len(lines))
+    # Furniture blocks: from a closing marker (editor credits, copyright, a 精选 list head) up to the next line of
+    # article text — to the end of the file for the page's trailing chrome. Lines before the marker (a short last
+    # line, a paragraph cut off mid-sentence) stay; so does text someone appended after the chrome.
     keep: list[str] = []
-    for i, ln in enumerate(lines):
-        if i >= tail or is_furniture(ln):
+    in_block = seen_text = False
+    for ln in lines:
+        if _closes(ln) and seen_text:  # an editor credit above the article opens nothing
+            in_block = True
+        elif _is_text(ln):
+            in_block, seen_text = False, True
+        if in_block or is_furniture(ln):
             out.dropped.append(ln)
         else:
             keep.append(ln)
