@@ -74,8 +74,9 @@ class Answer:
         lines = ["来源："] if self.citations else []
         for c in self.citations:
             doc = f"{c.title}（{c.source}）" if c.title and c.title != c.source else c.source
-            where = (f"第{c.page}页 " if c.page is not None else "") + f"第{c.paragraph}段" + \
-                (f"（{c.section}）" if c.section else "")
+            where = (f"第{c.page}页 " if c.page is not None else "") + (
+                f"小标题（第{c.paragraph}段起）" if c.kind == "heading" else
+                f"第{c.paragraph}段" + (f"（{c.section}）" if c.section else ""))
             flag = "" if c.verified else "（未能核实：该段落不支持这句话）"
             lines.append(f"[{c.n}] {doc} {where}：“{c.quote}”{flag}")
         return "\n".join(lines)

@@ -84,6 +84,7 @@ def test_an_overview_cites_every_section_heading_and_a_lead_sentence(assistant):
                                            "中央单位需强化脱贫攻坚政治担当", "扶贫领域组织建设存在薄弱环节"]
     assert all(c.text == c.quote == c.section for c in headings)
     assert len(ans.citations) > len(headings) and "报告分 4 个部分" in ans.answer
+    assert "小标题（第6段起）：“精准贯彻落实中央脱贫攻坚决策部署有差距”" in ans.sources_text()
 
 
 def test_an_overview_question_about_one_topic_is_not_given_the_outline(assistant):

@@ -57,17 +57,18 @@ def highlight(text: str, start: int, end: int) -> str:
     return esc(text[:start]) + "<mark>" + esc(text[start:end]) + "</mark>" + esc(text[end:])
 
 
-def _where(section: str | None, number: int, doc: int, title: str | None) -> str:
+def _where(section: str | None, number: int, doc: int, title: str | None, heading: bool = False) -> str:
     place = f"{esc(title)} · " if title else ""
     sec = esc(section) if section else "正文"
     pid = para_id(doc, number)
+    label = f"小标题（第{number}段起）" if heading else f"第{number}段"
     return (f'<span class="ra-section">{place}{sec}</span> · '
-            f'<a class="ra-goto" href="#{pid}" title="在原文中查看">第{number}段</a>')
+            f'<a class="ra-goto" href="#{pid}" title="在原文中查看">{label}</a>')
 
 
 def citation_card(c: Citation, turn: int, doc: int = 0, title: str | None = None) -> str:
     return (f'<div class="ra-card" id="cite-{turn}-{c.n}">'
-            f'<div class="ra-card-head"><span class="ra-card-n">[{c.n}]</span> {_where(c.section, c.paragraph, doc, title)}'
+            f'<div class="ra-card-head"><span class="ra-card-n">[{c.n}]</span> {_where(c.section, c.paragraph, doc, title, c.kind == "heading")}'
             f' · <span class="ra-score">相关度 {c.score:.2f}</span></div>'
             f'<div class="ra-card-text">{highlight(c.text, c.start, c.end)}</div></div>')
 
