@@ -51,3 +51,14 @@ def test_long_paragraph_is_chunked_and_chunks_cite_it():
     one_sentence = dataclasses.replace(p, text="无标点" * 300)
     pieces = chunk_paragraph(one_sentence, count_tokens=len, max_tokens=250)
     assert "".join(c.text for c in pieces) == one_sentence.text and all(len(c.text) <= 250 for c in pieces)
+
+
+def test_a_sources_own_footnote_marks_never_look_like_citation_markers():
+    from assistant.ingest.document import build_document
+    from assistant.ingest.reader import RawFile
+
+    from pathlib import Path
+
+    raw = RawFile(Path("n.txt"), "n.txt", "标题\n\n全年旅客吞吐量增长12%[3]，创历史新高。\n", "utf-8", "0" * 64)
+    (p,) = build_document(raw).paragraphs
+    assert "[3]" not in p.text and "12%〔3〕" in p.text

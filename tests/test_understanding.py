@@ -143,3 +143,15 @@ def test_a_correct_model_answer_in_other_words_is_kept(assistant, llm):
     llm.enqueue("工作了1个月左右[1]。")
     ans = a.ask("巡视组在那边一共待了多久？")
     assert ans.backend == "openai" and not ans.notices and "1个月左右" in ans.answer
+
+
+def test_the_same_sentence_from_two_reports_is_quoted_once():
+    from assistant.answering import compose
+    from assistant.answering.judge import Assessment, Sentence
+    from assistant.ingest.document import Paragraph
+
+    text = "全年共完成项目十二个。"
+    a, b = (Paragraph(f"p{i}", f"{i}.txt", 1, None, text, 0, len(text)) for i in (1, 2))
+    sentences = [Sentence(a, 0, len(text), 1.0, 1.0, 1.0), Sentence(b, 0, len(text), 1.0, 1.0, 1.0)]
+    answer, citations = compose.plain(Assessment(True, "", sentences), 4)
+    assert len(citations) == 1 and answer == "全年共完成项目十二个[1]。"

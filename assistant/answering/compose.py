@@ -50,11 +50,14 @@ class Unit:
 def plain(assessment: Assessment, max_sentences: int, exclude: tuple[str, ...] = ()) -> tuple[str, list[Citation]]:
     """The best sentences in reading order, neighbours of one paragraph merged into one quote."""
     sentences = [s for s in assessment.sentences if not _given(s.text, exclude)] if exclude else assessment.sentences
-    citations, parts = [], []
-    for n, (first, last) in enumerate(_merge(select(sentences, max_sentences)), 1):
+    citations, parts, said = [], [], set()
+    for first, last in _merge(select(sentences, max_sentences)):
         unit = Unit(first.paragraph, first.start, last.end, first.hit_score)
-        citations.append(unit.citation(n))
-        parts.append(unit.text.rstrip(TRAILING) + f"[{n}]")
+        if unit.text in said:  # the same sentence in two reports (or twice in one): quoted once
+            continue
+        said.add(unit.text)
+        citations.append(unit.citation(len(citations) + 1))
+        parts.append(unit.text.rstrip(TRAILING) + f"[{len(citations)}]")
     return ("；".join(parts) + "。" if parts else ""), citations
 
 

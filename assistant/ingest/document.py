@@ -9,7 +9,7 @@ from typing import Callable
 from assistant.ingest.cleaning import clean
 from assistant.ingest.reader import RawFile
 
-CHUNKING_VERSION = "para-v1"
+CHUNKING_VERSION = "para-v2"  # v2: furniture by what it is (cleaning.py), source footnote marks as 〔n〕
 # A sentence or clause ends at 。！？； (or ASCII !?; or a '.' that is not inside a number), plus closing quotes.
 _SENTENCE_END = re.compile(r"(?:[。！？；!?;]+|\.(?=\s|$))[”’\"'）)」』】]*")
 
@@ -66,6 +66,9 @@ def paragraph_id(source: str, number: int, text: str) -> str:
     return hashlib.sha1(f"{source}\x00{number}\x00{text}".encode()).hexdigest()[:16]
 
 
+FOOTNOTE = re.compile(r"\[(\d{1,3})\]")
+
+
 def build_document(raw: RawFile) -> Document:
     if raw.blocks is not None:  # a structured format already told headings from paragraphs (formats.py)
         title, byline, summary = raw.title, [], None
@@ -74,6 +77,8 @@ def build_document(raw: RawFile) -> Document:
         cleaned = clean(raw.text)
         title, byline, summary = cleaned.title, cleaned.byline, cleaned.summary
         blocks = [(kind, text, None) for kind, text in cleaned.blocks]
+    # A source's own footnote marks ("…增长12%[3]") must never look like the answer's citation markers.
+    blocks = [(kind, FOOTNOTE.sub(r"〔\1〕", text), page) for kind, text, page in blocks]
     parts: list[str] = []
     pos = 0
 
