@@ -74,3 +74,23 @@ def test_bad_stream_request_fails_before_streaming(server):
     r = httpx.post(server.url + "/v1/chat/completions", timeout=30,
                    json={"stream": True, "messages": [{"role": "user", "content": "？？？"}]})
     assert r.status_code == 400 and r.json()["error"]["message"]
+
+
+def test_usage_counts_characters_and_n_above_one_is_refused_with_a_reason(client, server):
+    r = client.chat.completions.create(model="report-assistant", messages=[{"role": "user", "content": QUESTION}])
+    content = r.choices[0].message.content
+    assert r.usage.prompt_tokens == len(QUESTION) and r.usage.completion_tokens == len(content)
+    assert r.usage.total_tokens == len(QUESTION) + len(content)
+    bad = httpx.post(server.url + "/v1/chat/completions", timeout=30,
+                     json={"model": "report-assistant", "n": 2, "messages": [{"role": "user", "content": QUESTION}]})
+    assert bad.status_code == 400 and "n=2 is not supported" in bad.json()["error"]["message"]
+
+
+def test_a_lone_surrogate_in_the_question_is_a_400_not_a_500(server):
+    body = '{"question": "巡视组\\ud800从哪天开始进驻？"}'.encode()
+    r = httpx.post(server.url + "/api/ask", content=body, headers={"Content-Type": "application/json"}, timeout=30)
+    assert r.status_code == 400 and "无效的字符" in r.json()["error"]["message"]
+    body = ('{"model": "report-assistant", "messages": [{"role": "user", "content": "\\udc00巡视组"}]}').encode()
+    r = httpx.post(server.url + "/v1/chat/completions", content=body,
+                   headers={"Content-Type": "application/json"}, timeout=30)
+    assert r.status_code == 400

@@ -72,3 +72,14 @@ def test_hashes_skip_files_over_the_cap_without_reading_them(tmp_path):
     assert set(hashes) == {"r.txt"} and file_sha256(tmp_path / "big.txt") is None
     assert skipped == ["big.txt: 50 MB is too large for a report (limit 50 MB)"]
     assert hashes["r.txt"] == hashlib.sha256((tmp_path / "r.txt").read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize("encoding,expect", [("utf-16", "utf-16"), ("big5", "big5")])
+def test_notepad_unicode_and_big5_files_are_read(tmp_path, encoding, expect):
+    from assistant.ingest.reader import read_file
+
+    text = "巡視組從十月起陸續進駐，發現了一些突出問題。\n\n針對這些問題，提出了整改要求。\n"
+    path = tmp_path / f"{encoding}.txt"
+    path.write_bytes(text.encode(encoding))  # Python's utf-16 writes the byte-order mark Notepad writes
+    raw = read_file(path)
+    assert raw.encoding == expect and raw.text.strip() == text.strip()

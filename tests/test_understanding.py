@@ -155,3 +155,18 @@ def test_the_same_sentence_from_two_reports_is_quoted_once():
     sentences = [Sentence(a, 0, len(text), 1.0, 1.0, 1.0), Sentence(b, 0, len(text), 1.0, 1.0, 1.0)]
     answer, citations = compose.plain(Assessment(True, "", sentences), 4)
     assert len(citations) == 1 and answer == "全年共完成项目十二个[1]。"
+
+
+def test_a_report_in_traditional_characters_is_asked_in_its_own_script(tmp_path, embedder):
+    from assistant.config import load_config
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "tw.txt").write_text("年度報告\n\n本年度共完成道路養護工程十二項，比上年增加兩項。\n\n"
+                                 "社區圖書館全年接待讀者三萬人次。\n", encoding="utf-8")
+    a = Assistant.from_config(load_config(overrides={"data_dir": str(data), "index_dir": str(tmp_path / "ix")}),
+                              notify=lambda m: None, embedder=embedder)
+    q = "道路養護工程完成了幾項？"
+    assert a._understand(q).text == q  # not turned into simplified words the report does not use
+    ans = a.ask(q)
+    assert not ans.refused and "十二項" in ans.answer

@@ -14,7 +14,7 @@ from assistant.answering import citations, shape, small_talk, understand
 from assistant.answering.calibration import Decision
 from assistant.answering.conversation import contextualize
 from assistant.answering.judge import Assessment, assess
-from assistant.answering.question import clean_history, clean_question, clean_sources, fix_typos, normalise
+from assistant.answering.question import WIDTH, clean_history, clean_question, clean_sources, fix_typos, normalise
 from assistant.answering.retrieve import Hit, Query, Retriever
 from assistant.answering.understand import Reading
 from assistant.backends import BackendError, choices
@@ -153,6 +153,8 @@ class Assistant:
 
     def _understand(self, q: str) -> Reading:
         text = normalise(q)
+        if text != q.translate(WIDTH) and len(self._report_words(q)) > len(self._report_words(text)):
+            text = q.translate(WIDTH)  # the reports are in traditional characters too: keep the question's script
         if re.search(r"[\u4e00-\u9fff]", text):
             text = fix_typos(text, self.retriever, self.tokenizer.is_word)
         return understand.read(q, text, self._report_words)

@@ -11,6 +11,7 @@ from assistant.errors import QuestionError
 
 MAX_QUESTION_CHARS = 2000
 MAX_HISTORY_TURNS = 20
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")
 
 
@@ -18,6 +19,8 @@ def clean_question(question: Any) -> str:
     """A question as text, or QuestionError saying what is wrong with it."""
     if not isinstance(question, str):
         raise QuestionError("问题必须是文本（question must be a string）")
+    if _SURROGATE.search(question):  # "\ud800" in JSON: not text any encoder can write back
+        raise QuestionError("问题里有无效的字符（a lone UTF-16 surrogate），请重新输入")
     q = _CONTROL.sub(" ", question)
     q = re.sub(r"\s+", " ", q).strip()
     if not q:
@@ -40,7 +43,8 @@ def clean_history(history: Any) -> list[dict]:
         if not isinstance(m, dict) or not isinstance(m.get("content"), str):
             raise QuestionError("history 中的每条消息都必须是 {\"role\": …, \"content\": 文本}")
         if m.get("role") in ("user", "assistant") and m["content"].strip():
-            out.append({"role": m["role"], "content": _CONTROL.sub(" ", m["content"])[:MAX_QUESTION_CHARS]})
+            text = _SURROGATE.sub("\ufffd", _CONTROL.sub(" ", m["content"]))
+            out.append({"role": m["role"], "content": text[:MAX_QUESTION_CHARS]})
     return out[-MAX_HISTORY_TURNS:]
 
 
@@ -58,13 +62,13 @@ def clean_sources(sources: Any, indexed: Sequence[str]) -> list[str] | None:
 
 
 # Full-width letters and digits (Ｆ, ３) as ASCII; Chinese punctuation stays as typed (it is read as punctuation).
-_WIDTH = {c: unicodedata.normalize("NFKC", chr(c)) for c in range(0xFF10, 0xFF5B) if chr(c).isalnum()}
+WIDTH = {c: unicodedata.normalize("NFKC", chr(c)) for c in range(0xFF10, 0xFF5B) if chr(c).isalnum()}
 
 
 def normalise(text: str) -> str:
     """One script and one width: full-width letters and digits folded, traditional characters converted to
     simplified (OpenCC's t2s tables), so that a question matches the report however it was typed."""
-    return _t2s(text.translate(_WIDTH))
+    return _t2s(text.translate(WIDTH))
 
 
 @functools.lru_cache(maxsize=1)

@@ -44,6 +44,8 @@ class ChatRequest(BaseModel):
     top_k: Annotated[int, Field(strict=True, ge=1, le=50)] | None = Field(
         None, description="extension: how many paragraphs to retrieve")
     sources: list[str] | None = Field(None, description="extension: answer only from these reports (file names)")
+    n: Annotated[int, Field(strict=True, ge=1)] = Field(1, description="only 1: one answer per question, its "
+                                                                        "citations verified")
 
 
 def text_of(content: str | list[ContentPart] | None) -> str:
@@ -71,13 +73,20 @@ def with_sources(answer: Answer) -> str:
     return f"{answer.answer}\n\n{sources}" if sources else answer.answer
 
 
-def completion(answer: Answer, completion_id: str, created: int) -> dict[str, Any]:
+def usage(prompt: str, content: str) -> dict[str, int]:
+    """Usage in characters (documented: the answer is not written by a tokenizer the client knows)."""
+    return {"prompt_tokens": len(prompt), "completion_tokens": len(content),
+            "total_tokens": len(prompt) + len(content)}
+
+
+def completion(answer: Answer, completion_id: str, created: int, prompt: str = "") -> dict[str, Any]:
     citations = answer.to_dict()["citations"]
+    content = with_sources(answer)
     return {"id": completion_id, "object": "chat.completion", "created": created, "model": MODEL_ID,
             "choices": [{"index": 0, "finish_reason": "stop", "logprobs": None,
-                         "message": {"role": "assistant", "content": with_sources(answer), "refusal": None,
+                         "message": {"role": "assistant", "content": content, "refusal": None,
                                      "citations": citations}}],
-            "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}}
+            "usage": usage(prompt, content)}
 
 
 def _chunk(completion_id: str, created: int, delta: dict[str, Any], finish: str | None = None) -> str:
@@ -117,11 +126,15 @@ def openai_router(service: "Service") -> APIRouter:
 
     @router.post("/chat/completions", summary="Chat completion (stream or not) with citations")
     async def chat(req: ChatRequest):
+        if req.n != 1:
+            raise ApiError(400, f"n={req.n} is not supported: one answer per question (its citations are verified)",
+                           code="unsupported_n")
         question, history = question_and_history(req.messages)
         completion_id, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
         if not req.stream:
             answer = await service.run(service.ask, question, history, req.top_k, sources=req.sources)
-            return JSONResponse(completion(answer, completion_id, created))
+            prompt = "".join(m["content"] for m in history) + question
+            return JSONResponse(completion(answer, completion_id, created, prompt))
         pieces = service.stream(question, history, req.top_k, sources=req.sources)
         first = await service.run(next, pieces)  # retrieval; a bad question raises here, while a 400 can be sent
         return StreamingResponse(sse(pieces, first, completion_id, created), media_type="text/event-stream",
