@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from assistant import __version__
 from assistant.config import SETTINGS, Config, load_config_from
 from assistant.errors import AssistantError
 
@@ -249,6 +250,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="assistant", description="问答助手：用报告原文回答问题，并逐句注明出处。")
+    p.add_argument("--version", action="version", version=f"assistant {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
 
     ing = sub.add_parser("ingest", help="index report files, re-embedding only what changed (default: data_dir)")
@@ -307,6 +309,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已中断", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `assistant ask … | head -1`: the reader left; leave quietly, as cat does
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as e:  # the last line of defence: a person gets one line, not a traceback
         if os.environ.get("ASSISTANT_DEBUG"):
             raise

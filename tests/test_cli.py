@@ -117,3 +117,35 @@ def test_config_file_and_environment(tmp_path, dirs):
     (tmp_path / "assistant.toml").write_text('top_k = "many"\n', encoding="utf-8")
     r = run("ask", "问题", *dirs, cwd=tmp_path, env=env)
     assert r.returncode == 2 and "top_k" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_version():
+    from assistant import __version__
+
+    r = run("--version")
+    assert r.returncode == 0 and r.stdout.strip() == f"assistant {__version__}"
+
+
+def test_a_closed_pipe_ends_quietly(dirs):
+    questions = "".join(json.dumps({"id": i, "question": q}, ensure_ascii=False) + "\n"
+                        for i, q in enumerate(["巡视组从哪天开始进驻？", "交通扶贫存在什么问题？", "水利方面呢？"]))
+    p = subprocess.Popen([sys.executable, "-m", "assistant", "ask", "--jsonl", *dirs], stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+    p.stdin.write(questions.encode())
+    p.stdin.close()
+    first = p.stdout.readline()  # what `| head -1` reads before it leaves; the next answers meet a closed pipe
+    p.stdout.close()
+    err = p.stderr.read().decode()
+    assert p.wait(timeout=120) == 0 and json.loads(first)["id"] == 0, err
+    assert "Error" not in err and "错误" not in err, err
+
+
+def test_serve_on_a_busy_port_says_so_before_announcing_anything(dirs):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        r = run("serve", "--port", str(port), *dirs)
+    assert r.returncode == 2 and f"端口 {port} 已被占用" in r.stderr and "已启动" not in r.stdout

@@ -46,6 +46,26 @@ def create_app(assistant, config: Config, host: str = "127.0.0.1", environ: Mapp
                                auth_message="请输入 API 密钥（用户名任意）" if auth else None, **mount_options())
 
 
+def port_free(host: str, port: int) -> None:
+    """AssistantError naming the port when something already listens on it (or it cannot be bound)."""
+    import socket
+
+    from assistant.errors import AssistantError
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError as e:
+        raise AssistantError(f"无法使用地址 {host}（cannot resolve {host}: {e}）") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does: TIME_WAIT is no obstacle
+        try:
+            probe.bind(address)
+        except OSError as e:
+            raise AssistantError(f"端口 {port} 已被占用或无法监听，请换一个：--port N（port {port} on {host}: "
+                                 f"{e.strerror or e}）") from None
+
+
 def serve(config: Config, host: str = "127.0.0.1", port: int = 7860) -> int:
     offline_environment()
     # Start-up allocates ~a million long-lived objects (gradio, fastapi, pydantic models); the cyclic GC would walk
@@ -57,6 +77,7 @@ def serve(config: Config, host: str = "127.0.0.1", port: int = 7860) -> int:
     from assistant.answering.assistant import Assistant
     from assistant.serving.http import LOOPBACK, api_key
 
+    port_free(host, port)  # before minutes of start-up are spent and "已启动" is printed
     if host not in LOOPBACK and not api_key(config, os.environ):
         print(f"警告：监听 {host}，其他机器也能访问，但没有设置 {config.api_key_env}：/api、/v1 和 /mcp 对所有人开放"
               f"（warning: {host} is reachable from other machines and no API key is set）", file=sys.stderr, flush=True)
