@@ -121,11 +121,19 @@ def _print_stream(assistant, question: str, history: Any, top_k: int | None = No
     return None
 
 
+CHAT_HELP = ("命令：/new 或 /clear 开始新对话（忘掉之前的问答），/sources 列出已索引的报告，/help 显示本说明，"
+             "/exit 退出。其余输入都作为问题；追问（“那水利呢？”“第二条”）按对话理解。")
+
+
 def cmd_chat(args: argparse.Namespace) -> int:
     """An interactive terminal chat: follow-ups are read in the conversation; /new forgets it, /exit leaves."""
+    try:
+        import readline  # noqa: F401  (input() gets line editing and ↑/↓ history)
+    except ImportError:  # not on every platform; the chat works without it
+        pass
     assistant = _assistant(args)
     history: list[dict] = []
-    print(f"问答助手（{assistant.backend.name}）。输入问题后回车；/new 开始新对话，/exit 或 Ctrl-D 退出。", file=sys.stderr)
+    print(f"问答助手（{assistant.backend.name}）。输入问题后回车；/help 查看命令，/exit 或 Ctrl-D 退出。", file=sys.stderr)
     while True:
         try:
             question = input("\n你：").strip()
@@ -134,9 +142,19 @@ def cmd_chat(args: argparse.Namespace) -> int:
             return 0
         if question in ("/exit", "/quit", "exit", "quit"):
             return 0
-        if question == "/new":
+        if question in ("/new", "/clear"):
             history = []
             print("（已开始新的对话）", file=sys.stderr)
+            continue
+        if question in ("/help", "/?"):
+            print(CHAT_HELP, file=sys.stderr)
+            continue
+        if question == "/sources":
+            for d in assistant.documents():
+                print(f"{d['source']}\t{d['title']}\t{len(d['paragraphs'])} 段", file=sys.stderr)
+            continue
+        if question.startswith("/"):
+            print(f"没有这个命令：{question}（/help 查看命令）", file=sys.stderr)
             continue
         if not question:
             continue

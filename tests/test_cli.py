@@ -149,3 +149,58 @@ def test_serve_on_a_busy_port_says_so_before_announcing_anything(dirs):
         port = busy.getsockname()[1]
         r = run("serve", "--port", str(port), *dirs)
     assert r.returncode == 2 and f"端口 {port} 已被占用" in r.stderr and "已启动" not in r.stdout
+
+
+def test_chat_commands_are_commands_not_questions(dirs):
+    r = run("chat", *dirs, stdin="/help\n/sources\n巡视组从哪天开始进驻？\n/clear\n/foo\n/exit\n")
+    assert r.returncode == 0, r.stderr
+    assert "/new 或 /clear" in r.stderr and "central-inspection-poverty-alleviation-2019.txt" in r.stderr
+    assert "已开始新的对话" in r.stderr and "没有这个命令：/foo" in r.stderr
+    assert r.stdout.count("助手：") == 1 and "2018年10月17日" in r.stdout
+
+
+def test_chat_in_a_terminal_recalls_the_last_question_with_the_up_arrow(dirs):
+    import pty
+    import select
+    import time
+
+    leader, follower = pty.openpty()
+    p = subprocess.Popen([sys.executable, "-m", "assistant", "chat", *dirs], stdin=follower, stdout=follower,
+                         stderr=follower, cwd=ROOT, env={**os.environ, "TERM": "xterm"}, close_fds=True)
+    os.close(follower)
+    seen = b""
+
+    def read_until(marker: bytes, timeout: float = 120) -> None:
+        nonlocal seen
+        end = time.monotonic() + timeout
+        while marker not in seen and time.monotonic() < end:
+            ready, _, _ = select.select([leader], [], [], 0.5)
+            if ready:
+                try:
+                    seen += os.read(leader, 65536)
+                except OSError:
+                    break
+        assert marker in seen, seen.decode(errors="replace")[-500:]
+
+    try:
+        read_until("你：".encode())
+        os.write(leader, "巡视组从哪天开始进驻？\r".encode())
+        read_until("2018年10月17日".encode())
+        read_until("你：".encode())
+        os.write(leader, "/clear\r".encode())  # no conversation left to lean on: only the recalled line can answer
+        read_until("已开始新的对话".encode())
+        first = seen.count("2018年10月17日".encode())
+        os.write(leader, b"\x1b[A\x1b[A\r")  # ↑ ↑ (past /clear) then Enter: the question again, not "^[[A"
+        end = time.monotonic() + 120
+        while seen.count("2018年10月17日".encode()) <= first and time.monotonic() < end:
+            read_until(b"", 1)
+            ready, _, _ = select.select([leader], [], [], 0.5)
+            if ready:
+                seen += os.read(leader, 65536)
+        assert seen.count("2018年10月17日".encode()) > first  # answered again: ↑ brought the question back
+        os.write(leader, b"/exit\r")
+        assert p.wait(timeout=60) == 0
+    finally:
+        if p.poll() is None:
+            p.kill()
+        os.close(leader)
