@@ -135,8 +135,9 @@ class Assistant:
         prep.notices.extend(reading.notes)
         if reading.intent != "question":
             return prep
-        titles = [self.retriever.title(s) for s in (chosen or self.retriever.sources)]
-        if shape.is_overview(reading, self.retriever.paragraphs, self.tokenizer, titles) and not past:
+        if reading.shape == "overview" and not past and shape.is_overview(
+                reading, self.retriever.paragraphs, self.tokenizer,
+                [self.retriever.title(s) for s in (chosen or self.retriever.sources)]):
             prep.assessment = shape.overview(self.retriever, self.tokenizer, chosen)
             prep.hits = self.retriever.search(prep.query, top_k or self.config.top_k, sources=chosen)
             return prep
