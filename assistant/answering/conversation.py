@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from typing import Callable, Sequence
 
+from assistant.answering.citations import MARKER
 from assistant.answering.retrieve import Query
 
 REFERS_BACK = re.compile(r"这些|这个|那些|那个|上述|以上|其中|前面|刚才|该|它们?|他们|这方面|这一块|这块|这部分|这一条")
@@ -20,7 +21,6 @@ POSITION = re.compile(r"第\s*([一二三四五六七八九十]|\d{1,2})\s*(条|
 _EN = {"first": 1, "second": 2, "third": 3, "fourth": 4}
 _ITEM_START = re.compile(r"(?<![\d.])(?:\d{1,2}[.、．)）](?!\d)|[（(]\d{1,2}[)）]|[①②③④⑤⑥⑦⑧⑨⑩])\s*")
 _MARKED = re.compile(r"[^\[\]。；;\n]+?(?=\[\d+\])")
-_MARKER = re.compile(r"\[\d+\]|【\d+】")
 
 
 def user_turns(history: Sequence[dict] | None) -> list[str]:
@@ -42,7 +42,7 @@ def items(answer: str) -> list[str]:
     found = [body[m.end():(starts[i + 1].start() if i + 1 < len(starts) else len(body))] for i, m in enumerate(starts)]
     if len(found) < 2:
         found = [m.group(0) for m in _MARKED.finditer(body)]
-    cleaned = [_MARKER.sub("", f).strip(" ：:，,。；;、\n") for f in found]
+    cleaned = [MARKER.sub("", f).strip(" ：:，,。；;、\n") for f in found]
     return [c for c in cleaned if len(c) >= 2]
 
 

@@ -126,8 +126,9 @@ class Retriever:
         return self._by_number.get((p.source, p.number - 1)) if EXAMPLES.match(p.text) else None
 
     def _scores(self, text: str, pool: int, sources: Sequence[str] | None = None
-                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Per-paragraph (fused, bm25, dense) scores for one query text."""
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+        """Per-paragraph (fused, bm25, dense) scores for one query text, and the summed IDF of its tokens (the
+        most BM25 could give it, near enough)."""
         n = len(self.paragraphs)
         bm25 = np.zeros(n)
         tokens = self.tokenizer.search_tokens(text)
@@ -152,7 +153,7 @@ class Retriever:
         fused += HEADING_MATCH * self._heading_match(tokens)
         for i, prev in self._examples:
             fused[i] = max(fused[i], EXAMPLE_SHARE * fused[prev])
-        return fused, bm25, np.nan_to_num(dense, nan=0.0)
+        return fused, bm25, np.nan_to_num(dense, nan=0.0), sum(self.idf(t) for t in set(tokens))
 
     def _heading_match(self, tokens: list[str]) -> np.ndarray:
         """Per paragraph: the IDF-weighted share of the query's words found in its section heading."""
@@ -185,9 +186,9 @@ class Retriever:
         if allowed is not None and not allowed.any():
             return []
         pool = min(len(self.paragraphs) * 2, max(50, top_k * 10))
-        fused, bm25, dense = self._scores(query.text, pool, sources)
+        fused, bm25, dense, weight = self._scores(query.text, pool, sources)
         if query.context and query.kind != "item":
-            ctx, _, _ = self._scores(query.context, pool, sources)
+            ctx = self._scores(query.context, pool, sources)[0]
             fused = fused + CONTEXT_WEIGHT * ctx
             anchor = int(np.argmax(ctx if allowed is None else np.where(allowed, ctx, -np.inf)))
             fused = fused + SECTION_BONUS.get(query.kind, 0.0) * (self._section_of == self._section_of[anchor])
@@ -196,7 +197,7 @@ class Retriever:
         order = _top(fused, min(top_k, int(allowed.sum()) if allowed is not None else top_k))
         seen = dense[dense > 0]
         mean, std = (float(seen.mean()), float(seen.std()) or 1.0) if len(seen) > 1 else (0.0, 1.0)
-        weight = sum(self.idf(t) for t in set(self.tokenizer.search_tokens(query.text))) or 1.0
+        weight = weight or 1.0
         return [Hit(self.paragraphs[i], float(fused[i]), float(bm25[i]), float(dense[i]),
                     (float(dense[i]) - mean) / std if dense[i] > 0 else 0.0, float(bm25[i]) / weight)
                 for i in order]
