@@ -99,6 +99,9 @@ class Retriever:
         self._section_of = np.array([section_ids.setdefault((p.source, p.section), len(section_ids))
                                      for p in self.paragraphs], dtype=np.int64)
         self._n_sections = len(section_ids)
+        self._sections_named: dict[str | None, list[int]] = {}  # heading -> its section ids (one per report)
+        for (_, heading), sid in section_ids.items():
+            self._sections_named.setdefault(heading, []).append(sid)
         self._heading_index: dict[str, set[int]] = {}
         for (_, heading), sid in section_ids.items():
             for t in tokenizer.search_tokens(heading or ""):
@@ -181,7 +184,7 @@ class Retriever:
         if sources:
             allowed = np.isin(self._source_code, [i for i, s in enumerate(self.sources) if s in set(sources)])
         if query.section:
-            inside = np.array([p.section == query.section for p in self.paragraphs])
+            inside = np.isin(self._section_of, self._sections_named.get(query.section, []))
             allowed = inside if allowed is None else allowed & inside
         if allowed is not None and not allowed.any():
             return []
