@@ -8,6 +8,7 @@ import unicodedata
 from typing import Any, Callable, Protocol, Sequence
 
 from assistant.errors import QuestionError
+from assistant.index.tokens import FUNCTION_CHARS
 
 MAX_QUESTION_CHARS = 2000
 MAX_HISTORY_TURNS = 20
@@ -112,7 +113,9 @@ def _fix_run(run: str, vocab: Vocabulary, is_word: Callable[[str], bool]) -> str
                 continue
             for cand in vocab.near(piece):
                 i = next(j for j, (a, b) in enumerate(zip(piece, cand)) if a != b)
-                if _sounds(piece[i]) & _sounds(cand[i]) and _garbled("".join(chars), k + i, is_word):
+                if piece[i] in FUNCTION_CHARS:
+                    continue  # 是, 的, 在 are the words a sentence is built of, not slips (你是用 is not 你使用)
+                if _sound(piece[i]) == _sound(cand[i]) and _garbled("".join(chars), k + i, is_word):
                     chars[k:k + n] = list(cand)
                     fixed = True
                     break
@@ -131,27 +134,29 @@ def _garbled(run: str, i: int, is_word: Callable[[str], bool]) -> bool:
     return all(not is_word(pair) for pair in pairs)
 
 
-def _sounds(ch: str) -> frozenset[str]:
-    return frozenset(_sound_table().get(ch, "").split())
+def _sound(ch: str) -> str:
+    """CH's everyday reading without tone: a pinyin slip types the sound meant, and a character's rare readings
+    (位 read li, as in 莅) would make 单例 a slip for 单位."""
+    return _sound_table().get(ch) or ch
 
 
 @functools.lru_cache(maxsize=1)
 def _sound_table() -> dict[str, str]:
-    """Each character's readings without tones, from pypinyin's character table. Importing that table takes a
-    quarter of a second, so a toneless copy is kept in the cache folder the tokenizer uses (10 ms to load)."""
+    """Each character's first (most common) reading without tone, from pypinyin's character table. Importing that
+    table takes a quarter of a second, so a toneless copy is kept in the cache folder the tokenizer uses."""
     import marshal
 
     from assistant.index.tokens import default_cache_dir
 
-    path = default_cache_dir() / "pinyin-toneless-v1.marshal"
+    path = default_cache_dir() / "pinyin-toneless-v2.marshal"
     try:
         return marshal.loads(path.read_bytes())
     except (OSError, ValueError, EOFError, TypeError):
         pass
     from pypinyin.pinyin_dict import pinyin_dict
 
-    table = {chr(code): " ".join(sorted({"".join(c for c in unicodedata.normalize("NFD", r)
-                                                 if not unicodedata.combining(c)) for r in readings.split(",")}))
+    table = {chr(code): "".join(c for c in unicodedata.normalize("NFD", readings.split(",")[0])
+                                if not unicodedata.combining(c))
              for code, readings in pinyin_dict.items()}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
