@@ -23,13 +23,17 @@ _META = re.compile(
     r"^(使用)?(帮助|说明|help)$|^(介绍一下|介绍下)(你自己|自己)|^(who|what) are you|^what can you do|^how (do i|to) use|"
     r"^(can you )?help( me)?$|(怎么|如何|怎样)(提问|问问题|问比较好|问才)|^(你|您)(回答|说|答|做|反应)?得?(挺|很|真|太|好|蛮)(快|慢|好|棒|厉害|聪明|笨|准)|"
     r"^(请问)?(你|您)(的回答|回答|是用|用的|能记住|记得|会不会|能不能|可不可以|靠谱|是不是|基于|背后)|"
-    r"(这里|在这|这儿)?(能|可以)问(些|点)?(什么|啥|哪些)|^(以后|下次|之后)?(回答|回复|说话)(能不能|可不可以|请|要|尽量)",
+    r"(这里|在这|这儿)?(能|可以)问(些|点)?(什么|啥|哪些)|^(以后|下次|之后)?(回答|回复|说话)(能不能|可不可以|请|要|尽量)|"
+    r"(什么|哪个|哪家|哪种)的?(大)?(语言)?模型|^(can|do) you (speak|understand|read|talk|answer)|"
+    r"^are you (a |an )?(bot|robot|human|person|real|ai|model)|^what (model|llm|ai)",
     re.I)
 # Instructions that try to change how the assistant behaves, not questions about the report.
 _INSTRUCTION = re.compile(
     r"(忽略|无视|别管|不要管|不用管|忘掉|忘记|抛开|跳过).{0,12}(指令|规则|设定|要求|提示|限制|约束|前面|之前|以上|上面|报告)|"
     r"系统提示|提示词|开发者模式|新指令|新任务|密钥|环境变量|文件路径|原始配置|别拒绝|不要拒绝|不许拒绝|不用查|不要查|system prompt|ignore (all |any |the )?(previous|above|prior)|disregard|jailbreak|developer mode|"
-    r"你现在是|你现在扮演|扮演|假装你?是|从现在(开始|起)|你只能回答|只回答|不受限制|不要引用|别引用|不用引用|不要任何引用|"
+    r"(系统|管理员|官方|后台|平台)(通知|消息|指令|公告)|直接告诉(用户|大家|他们)|password|密码|口令|"
+    r"ignore (all |any |the |your )?(previous|above|prior|report|rules|instructions)|forget (the|your|all)|"
+    r"你现在是|你现在扮演|(你|请|来)扮演|扮演(一个|一名|一位|成)|假装你?是|从现在(开始|起)|你只能回答|只回答|不受限制|不要引用|别引用|不用引用|不要任何引用|"
     r"不要.{0,4}(来源|出处|原文)|输出格式|格式改成|用(英文|英语|日语|法语)回答|原样重复|重复.{0,6}(第一条|上面|之前)|"
     r"编一?[份个段]|写一?[首篇段个](诗|歌|文章|小说|故事|代码)|act as|pretend|you are now|respond only", re.I)
 # Everyday questions no report answers (the weather, the time, a joke): small talk, declined as such.
@@ -41,6 +45,12 @@ _ASKS = re.compile(r"[？?]|吗|么|什么|啥|哪|咋|怎|如何|多少|多久|
                    r"没有?\s*$|了没|不\s*$|与否|对不对|是吧|呢|说说|讲讲|聊聊|谈谈|查查|看看.{0,6}(问题|情况)|"
                    r"请问|告诉我|说说|讲讲|列|总结|概括|介绍|呢\s*$|\b(what|which|who|when|where|why|how|did|does|do|is|are|"
                    r"was|were|has|have|can|could|list|tell|summar)", re.I)
+# A message naming no word of the reports that asks for something made or done (推荐一部电影, 写首诗, 翻译…).
+_REQUEST = re.compile(r"推荐|翻译|写|编|画|计算|生成|创作|唱|作一?首|讲个|说个|来个|来一?[首段个]|"
+                      r"recommend|translate|write|compose|draw|calculate|sing", re.I)
+# The whole document as what is asked about ("这篇文章的主要内容", "全文的逻辑"): its other words frame the request.
+DOCUMENT = re.compile(r"(这|本|该|整|全|此)(篇|份|个)?(报告|文章|通报|稿子|新闻|材料|文件|东西|报道)|全文|本文|通篇")
+PART = re.compile(r"关于|方面|部分|领域|那块|这块|那段|这段|中的|里的|对.{1,12}的")
 _CONTEXT = re.compile(r"^(我是|我在|我们|我负责|我们单位|我们这|领导|最近|上周|下周|去年|今年|听说|说实话|网上|导师|同事)")
 
 OVERVIEW = re.compile(r"总结|概括|概述|综述|概览|概要|归纳|提炼|简介|简要介绍|简单介绍|大致|整体情况|总体情况|总的来说|全文|"
@@ -49,7 +59,8 @@ OVERVIEW = re.compile(r"总结|概括|概述|综述|概览|概要|归纳|提炼|
                       r"查出什么|巡视结果|主要问题|核心是|重点是|"
                       r"(这篇|这份|本篇|该|整篇)?(报告|文章|通报|稿子|新闻|材料|文件)(主要)?(是)?(关于|讲|说|写|谈|介绍|反映|围绕)|"
                       r"分(了)?(几|哪几)(块|部分|个方面)|"
-                      r"主要讲|大概|梗概|要点|重点|摘要|大意|主旨|太长不看|几个部分|哪几个部分|几部分|哪几部分|哪几类|几类|哪几方面|"
+                      r"主要讲|大概|梗概|要点|重点|摘要|大意|主旨|太长不看|提纲|大纲|框架|脉络|结构|逻辑|结论|"
+                      r"先讲什么|讲了哪些|说了哪些|汇报一下|几个部分|哪几个部分|几部分|哪几部分|哪几类|几类|哪几方面|"
                       r"哪些方面|几个方面|哪几大|summar|overview|main points|key points|main findings|key findings|gist|tl;?dr|"
                       r"in (short|brief)|what is (this|the) (report|article|document) about|"
                       r"what does (this|the) (report|article|document) (say|cover)|what did .{0,30}find", re.I)
@@ -104,9 +115,16 @@ def read(question: str, normalised: str, report_words: Callable[[str], list[str]
     if is_small_talk(ask) and not (named and _META.search(_strip_small_talk(ask))):
         r.intent = "meta" if _META.search(_strip_small_talk(ask)) else ("instruction" if dropped else "small_talk")
         return r
-    if not named and not _ASKS.search(ask) and r.language == "zh" and len(ask) >= 4:
-        r.intent = "small_talk"  # a remark with no question in it and nothing of the reports: not a lookup
+    if dropped and not named and r.language == "zh" and not _ASKS.search(ask):
+        r.intent = "instruction"  # what is left after the instructions names nothing of the reports (写一首诗)
         return r
+    if not named and r.language == "zh" and not OVERVIEW.search(ask) and not _ASKS.search(ask):
+        if _REQUEST.search(ask):
+            r.intent = "off_topic"  # a request for something the reports have no part in: declined as such
+            return r
+        if len(ask) >= 4:
+            r.intent = "small_talk"  # a remark with no question in it and nothing of the reports: not a lookup
+            return r
     if (_OFF_TOPIC.search(ask) and len(ask) <= 30) or (r.language == "en" and not _ASKS.search(ask)):
         r.intent = "off_topic"  # the weather, the time; or English words that ask nothing
         return r
