@@ -9,9 +9,10 @@ from typing import Sequence
 
 from assistant.answering.calibration import LIST_RATIO, fitted
 from assistant.answering.compose import FRAME, ITEM_END, Unit, first_sentence
-from assistant.answering.judge import Assessment
+from assistant.answering.gaps import missing_numbers, unmentioned_years
+from assistant.answering.judge import Assessment, coverage, question_terms
 from assistant.answering.retrieve import Hit, Query
-from assistant.answering.understand import LIST, Reading
+from assistant.answering.understand import DOCUMENT, PART, LIST, Reading
 from assistant.ingest.document import Paragraph
 
 CONTINUES = re.compile(r"(有的|比如|例如|譬如|同时|此外|另外|其中|还有)")  # a paragraph going on with the last one
@@ -21,9 +22,22 @@ ABOUT_THE_REPORT = frozenset("报告 文章 通报 文件 全文 这篇 这份 �
 
 def is_overview(reading: Reading, paragraphs: Sequence, words, titles: Sequence[str] = ()) -> bool:
     """An overview question that names no topic beyond what the whole report is about."""
+    everything = [p.text for p in paragraphs]
+    if unmentioned_years(reading.text, everything) or missing_numbers(reading.text, everything):
+        return False  # 「第一轮巡视发现了什么问题？」 of a report on the second: not this report's summary
+    if reading.shape == "list" and restates_title(reading.text, words, titles):
+        return True  # 「中央巡视组发现了哪些问题？」 of a report titled so: the whole report answers it
     if reading.shape != "overview":
         return False
+    if DOCUMENT.search(reading.text) and not PART.search(reading.text):
+        return True  # 「用三五句话给领导汇报一下这篇文章的主要内容」: the whole document is what is asked about
     return not specific_words(reading.text, paragraphs, words, fitted("generic_share", 0.2), titles)
+
+
+def restates_title(text: str, words, titles: Sequence[str]) -> bool:
+    """Every word the question is about is in a report's title (what the whole report is about)."""
+    topic = [w for w in words.topic_words(text) if len(w) >= 2 and w not in ABOUT_THE_REPORT]
+    return bool(topic) and any(all(w in t for w in topic) for t in titles)
 
 
 def specific_words(text: str, paragraphs: Sequence, words, generic_share: float, titles: Sequence[str] = ()
@@ -35,7 +49,7 @@ def specific_words(text: str, paragraphs: Sequence, words, generic_share: float,
     about = "\n".join(titles)
     out = []
     for w in words.topic_words(text):
-        if w in ABOUT_THE_REPORT or not texts or w in about:
+        if len(w) < 2 or w in ABOUT_THE_REPORT or not texts or w in about:
             continue
         share = sum(w in t for t in texts) / len(texts)
         if 0 < share < generic_share:
@@ -66,24 +80,29 @@ def shaped(assessment: Assessment, reading: Reading, query: Query, hits: list[Hi
     shape = ("list" if LIST.search(reading.text) else "plain") if reading.shape == "overview" else reading.shape
     items: list[Unit] = []
     if shape == "list" and assessment.answerable:
-        items = [u for p in _list_paragraphs(hits, assessment) for u in _items(p)]
+        items = [u for p in _list_paragraphs(hits, assessment, query, words, lexicon) for u in _items(p)]
     return replace(assessment, shape=shape, wants_date=reading.wants_date, language=reading.language, items=items)
 
 
-def _list_paragraphs(hits: list[Hit], assessment: Assessment) -> list[Paragraph]:
+def _list_paragraphs(hits: list[Hit], assessment: Assessment, query: Query, words, lexicon) -> list[Paragraph]:
     """The paragraphs a list is drawn from, in reading order: the one holding the best sentence, those of its
-    section that score close to it, and a retrieved paragraph that goes on with it (「有的被指出…」, 「比如,…」)."""
+    section that score close to it, a retrieved paragraph that goes on with it (「有的被指出…」, 「比如,…」), and
+    any retrieved paragraph — in whichever section — holding all the question's words the best one holds: the same
+    kind of item told in each part of the report (「针对这些问题,中央巡视组明确要求…」 closes every section)."""
     if not hits:
         return []
     top = assessment.sentences[0].paragraph if assessment.sentences else hits[0].paragraph
     best = max(h.score for h in hits)
-    chosen = {top.number: top}
+    terms = question_terms(query.text, words, lexicon)
+    full = coverage(terms, top.text, words, lexicon) if terms else 0.0
+    chosen = {(top.source, top.number): top}
     for h in hits:
         p = h.paragraph
-        if p.section == top.section and p.source == top.source and (
-                h.score >= LIST_RATIO * best or (p.number == top.number + 1 and CONTINUES.match(p.text))):
-            chosen[p.number] = p
-    return [chosen[n] for n in sorted(chosen)]
+        same = p.section == top.section and p.source == top.source
+        if same and (h.score >= LIST_RATIO * best or (p.number == top.number + 1 and CONTINUES.match(p.text))) \
+                or full > 0 and coverage(terms, p.text, words, lexicon) >= full:
+            chosen[(p.source, p.number)] = p
+    return [chosen[k] for k in sorted(chosen)]
 
 
 def _items(p: Paragraph) -> list[Unit]:
