@@ -27,6 +27,9 @@ from assistant.index.tokens import Tokenizer, get_tokenizer
 from assistant.ingest.pipeline import ensure_index
 
 
+COUNTED = re.compile(r"[一二两三四五六七八九十几半每这那]\w")  # 一段, 两个, 每个: a count of something, not a topic
+
+
 def _without_secrets(text: str, config: Config) -> str:
     """A model server's error may echo the key it was sent (some proxies do): the notice reaches people and logs."""
     for name in {config.openai_api_key_env, config.api_key_env} - {"", None}:
@@ -38,6 +41,8 @@ def _without_secrets(text: str, config: Config) -> str:
 
 def _refusal(hits: list[Hit], assessment: Assessment) -> str:
     text = "报告中没有找到能回答这个问题的信息。"
+    if assessment.reason.startswith(("报告中没有提到", "报告提到了")):
+        text = assessment.reason + "。"  # what exactly it lacks (第三轮, “五级书记”)
     near = [h.paragraph for h in hits[:2]]
     if near and assessment.reason != "索引中没有段落":
         text += "可能相关的段落：" + "、".join(f"第{p.number}段" for p in near) + "。"
@@ -135,7 +140,7 @@ class Assistant:
         prep.notices.extend(reading.notes)
         if reading.intent != "question":
             return prep
-        if reading.shape == "overview" and not past and shape.is_overview(
+        if reading.shape in ("overview", "list") and not past and shape.is_overview(
                 reading, self.retriever.paragraphs, self.tokenizer,
                 [self.retriever.title(s) for s in (chosen or self.retriever.sources)]):
             prep.assessment = shape.overview(self.retriever, self.tokenizer, chosen)
@@ -163,7 +168,8 @@ class Assistant:
     def _report_words(self, text: str) -> list[str]:
         """TEXT's words that the indexed reports use, leaving out those that frame any question (问题, 报告)."""
         return [w for w in self.tokenizer.topic_words(text)
-                if len(w) >= 2 and w not in shape.ABOUT_THE_REPORT and self.retriever.known(w)]
+                if len(w) >= 2 and w not in shape.ABOUT_THE_REPORT and not COUNTED.fullmatch(w)
+                and self.retriever.known(w)]
 
     def _small_talk(self, prep: "_Prepared", t0: float, id: Any) -> Answer:
         titles = [self.retriever.title(s) for s in (prep.sources or self.retriever.sources)]

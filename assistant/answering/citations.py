@@ -13,36 +13,18 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from assistant.answering.calibration import SUPPORT_MIN
+from assistant.answering.gaps import DIGITS, cn_value
 from assistant.answering.judge import Lexicon, Words, coverage, question_terms
 from assistant.contract import Citation
 from assistant.ingest.document import split_sentences
 
 _NUMS = r"\d+(?:\s*(?:[,，、]|-|–|~)\s*\d+)*"
 MARKER = re.compile(rf"\s*(?:\[\s*(?:资料|段落|来源|passage)?\s*({_NUMS})\s*\]|【\s*(?:资料|段落|来源)?\s*({_NUMS})\s*】)")
-DIGITS = re.compile(r"\d+(?:\.\d+)?")
-CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-CN_UNIT = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 CN_NUMBER = re.compile(r"[零〇一二两三四五六七八九十百千万]+(?=[个家名位项次年月日天周轮批人所条件省市县倍%％])")
 REFUSAL = re.compile(r"(资料|报告|文中|段落|材料|原文|上述|以上)[中里内]?(并|均|都)?(没有|未|不|无)(提到|提及|包含|涉及|找到|说明|给出|记载|有|明确|相关)"
                      r"|没有(这个|该|此)?问题的答案|无法(回答|确定|得知|从|根据|判断)|没有(找到)?(相关|具体)(的)?(信息|内容|答案|数据)")
 _TRAILING = "。；;，,、！!？?：: \n"
 _CLOSERS = "”’\"'）)」』】"
-
-
-def cn_value(s: str) -> int | None:
-    """The value of a simple Chinese numeral (十五 → 15, 两 → 2, 二〇一八 → 2018); None when it is not one."""
-    if all(c in CN_DIGIT for c in s):
-        return int("".join(str(CN_DIGIT[c]) for c in s))
-    total, section, digit = 0, 0, None
-    for c in s:
-        if c in CN_DIGIT:
-            digit = CN_DIGIT[c]
-        elif c == "万":
-            total, section, digit = (section + (digit or 0)) * 10000, 0, None
-        else:
-            section += (1 if digit is None else digit) * CN_UNIT[c]
-            digit = None
-    return total + section + (digit or 0)
 
 
 def numbers(text: str) -> set[str]:

@@ -12,16 +12,12 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from assistant.answering.calibration import MAX_PARAGRAPHS, NO_WORDS_PARAGRAPHS, SENTENCE_RATIO, Decision
+from assistant.answering.gaps import (DIGITS, NUMBER, gaps, missing_numbers, phrase_split, undefined_term,
+                                      unmentioned_years)
 from assistant.answering.retrieve import Hit, Query
-from assistant.answering.understand import QUANTITY
+from assistant.answering.understand import QUANTITY, YES_NO
 from assistant.ingest.document import Paragraph, split_sentences
 
-# A number in a sentence: digits, a Chinese numeral with a magnitude (五十, 三千, 十五, 两万) or any Chinese numeral
-# with a measure word or unit (两个, 三户, 五十兆瓦). A lone 一/十 without one is not (一些, 统一, 十分).
-NUMBER = re.compile(r"\d|[一二两三四五六七八九][十百千万亿]|[十百千万亿][一二三四五六七八九]"
-                    r"|[零一二两三四五六七八九十百千万亿]+(?:个|家|名|位|项|次|年|月|日|天|周|轮|批|人|所|条|件|省|市|县"
-                    r"|户|元|亩|吨|座|处|倍|成|公里|千米|米|千瓦|兆瓦|万|亿)")
-DIGITS = re.compile(r"\d+(?:\.\d+)?")
 CONNECTOR = re.compile(r"^(比如|例如|同时|此外|另外|其中|其次|首先|最后|再次|而且|并且|因此|所以)[,，、:：\s]*")
 
 
@@ -128,27 +124,6 @@ def rank_sentences(query: Query, hits: list[Hit], words: Words, lexicon: Lexicon
     return ranked
 
 
-DATE_TEXT = re.compile(r"\d{4}年|\d{1,2}月|\d{1,2}日|[上中下]旬|年底|年初|月底|[一二三四五六七八九十]+月")
-ASKS_YEAR = re.compile(r"哪年|哪一年|what year", re.I)
-YEAR_TEXT = re.compile(r"\d{4}年|[一二三四五六七八九〇零]{4}年|去年|今年|前年")
-# What a question asks for, and how a sentence that gives it reads: asking "why" of a text that states no cause,
-# "what next" of one that reports the past, "which is the most" of one that ranks nothing, is asking what it lacks.
-ASKS_CAUSE = re.compile(r"为什么|为何|原因|怎么会|咋会|why\b|what caused|reason", re.I)
-CAUSE = re.compile(r"因为|由于|原因|导致|造成|所以|因此|致使|源于")
-ASKS_FUTURE = re.compile(r"后来|之后|以后|今后|下一[轮步届次]|明年|将来|未来|会不会|能不能.{0,12}(如期|按时|完成)|还会|是否会|"
-                         r"will\b|going to|next (round|year)|afterwards|later", re.I)
-FUTURE = re.compile(r"将|计划|下一步|今后|明年|后续|拟|预计")
-ASKS_MEMBER = re.compile(r"在不在|是不是.{0,12}(之一|里|中)|有没有.{0,10}(在内|在里面)|包不包括|是否包括|包括.{0,10}吗|"
-                         r"里有没有|中有没有|one of|among|included", re.I)
-ASKS_MOST = re.compile(r"最[多少大小严重好差高低快慢突出]|哪个.{0,8}最|most\b|worst|best\b|biggest", re.I)
-ASKS_COMPARE = re.compile(r"相比|比较|对比|区别|不同|一样吗|多了还是少了|compare|difference|versus|\bvs\b", re.I)
-COMPARES = re.compile(r"相比|比[^较例如重]{1,6}[多少高低强弱]|同比|增长|下降|增加|减少|区别|不同于")
-# "多少钱" needs an amount of money, "多少人" a count of people: the measure word the question asks with.
-ASKS_UNIT = re.compile(r"(?:多少|几)\s*(钱|元|人|条|家|个|项|次|轮|份|名|位|省|批|年|月|天|户|亩)|how much money", re.I)
-UNIT_OF = {"钱": "元|亿|万", "how much money": "元|亿|万"}
-DEFINES = re.compile(r"即|是指|指的是|包括|分别是|分别为|就是|也就是|是.{0,12}的(简称|统称)")
-
-
 def signals(query: Query, reading: Any, hits: list[Hit], ranked: list[Sentence], words: Words,
             lexicon: Lexicon) -> dict[str, float]:
     """What the evidence says about whether the question is answered, one number per signal (the features the
@@ -186,92 +161,13 @@ def signals(query: Query, reading: Any, hits: list[Hit], ranked: list[Sentence],
         "missing_number": float(bool(digits) and any(n not in top_text for n in digits)),
         # one signal for "it asks for a kind of thing the candidate sentences do not hold": each kind is rare in
         # a question set, together they are common enough to be weighed
-        "asks_what_is_missing": max(_gaps(text, reading, best, contexts, top_text, terms, lexicon).values()),
+        "asks_what_is_missing": max(gaps(text, reading, best, contexts, top_text, terms, lexicon.known).values()),
         "wants_names": float(bool(getattr(reading, "wants_names", False))),
-        "phrase_split": _phrase_split(text, contexts[:1], words),
+        "phrase_split": phrase_split(text, contexts[:1], words),
         "english": float(english),
         "followup": float(bool(query.context)),
         "terms": math.log1p(len(terms)),
     }
-
-
-def _gaps(text: str, reading: Any, best: list[str], contexts: list[str], top_text: str, terms: dict[str, float],
-          lexicon: Lexicon) -> dict[str, float]:
-    """Each kind of thing a question may ask for, 1.0 when it asks for it and the candidates lack it."""
-    wants_number = bool(getattr(reading, "wants_number", QUANTITY.search(text)))
-    wants_date = bool(getattr(reading, "wants_date", False))
-    unknown = [t for t in terms if len(t) >= 2 and not lexicon.known(t)]
-    return {
-        "number": float(wants_number and not _states_a_number(best, _focus(terms, lexicon))),
-        "unit": _unit_gap(text, best),
-        "date": float(wants_date and not any(DATE_TEXT.search(s) for s in best)
-                      or bool(ASKS_YEAR.search(text)) and not any(YEAR_TEXT.search(s) for s in best)),
-        "definition": float(bool(getattr(reading, "wants_definition", False))
-                            and not any(DEFINES.search(c) for c in contexts[:1])),
-        "cause": float(bool(ASKS_CAUSE.search(text)) and not CAUSE.search(top_text)),
-        "future": float(bool(ASKS_FUTURE.search(text)) and not any(FUTURE.search(s) for s in best)),
-        "superlative": float(bool(ASKS_MOST.search(text)) and not any("最" in s for s in best)),
-        "comparison": float(bool(ASKS_COMPARE.search(text)) and not COMPARES.search(top_text)),
-        # "is X among them?" of an X the report never names
-        "membership": float(bool(ASKS_MEMBER.search(text)) and bool(unknown)),
-    }
-
-
-YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
-RELATIVE_YEAR = re.compile(r"今年|去年|前年|明年|本届|上届|当年|本年度|同年|次年")
-
-
-def _unmentioned_years(question: str, hits: list[Hit], lexicon: Lexicon) -> list[str]:
-    """Years the question names that none of the best paragraphs (nor their headings) mentions — unless those
-    paragraphs speak of a year only relatively (今年, 本届), which may be the one asked about."""
-    years = list(dict.fromkeys(YEAR.findall(question)))
-    if not years:
-        return []
-    text = "\n".join(context_text(h.paragraph, lexicon) for h in hits)
-    if RELATIVE_YEAR.search(text):
-        return []
-    return [y for y in years if y not in text]
-
-
-def _focus(terms: dict[str, float], lexicon: Lexicon) -> str | None:
-    """The rarest of the question's words that the text uses: what a number asked for must be a number of."""
-    known = [t for t in terms if len(t) >= 2 and lexicon.known(t)]
-    return max(known, key=lambda t: terms[t]) if known else None
-
-
-def _states_a_number(sentences: list[str], focus: str | None) -> bool:
-    """Some sentence gives a number (not only a year) together with what it counts ("吞吐量…2500万人次")."""
-    for s in sentences:
-        if (focus is None or focus in s) and NUMBER.search(YEAR.sub("", s)):
-            return True
-    return False
-
-
-def _unit_gap(question: str, sentences: list[str]) -> float:
-    """1.0 when the question counts in a unit ("多少条", "多少钱") that no candidate sentence puts after a number."""
-    m = ASKS_UNIT.search(question)
-    if not m:
-        return 0.0
-    unit = m.group(1) or m.group(0).lower()
-    units = UNIT_OF.get(unit, re.escape(unit))
-    number = r"(?:\d+(?:\.\d+)?|[零一二两三四五六七八九十百千万亿]+)\s*"
-    return float(not any(re.search(number + f"(?:{units})", s) for s in sentences))
-
-
-def _phrase_split(question: str, texts: list[str], words: Words) -> float:
-    """1.0 when two words the question writes as one phrase (教育扶贫) both occur in the best paragraph, but never
-    together: the paragraph speaks of each, not of the thing the phrase names."""
-    if not texts:
-        return 0.0
-    text = texts[0]
-    tokens = words.words(question)
-    for a, b in zip(tokens, tokens[1:]):
-        if len(a) < 2 or len(b) < 2 or a + b not in question:
-            continue
-        if a in text and b in text and a + b not in text and not re.search(
-                re.escape(a) + r".{0,4}" + re.escape(b), text):
-            return 1.0
-    return 0.0
 
 
 def assess(query: Query, hits: list[Hit], words: Words, lexicon: Lexicon, reading: Any = None,
@@ -284,9 +180,17 @@ def assess(query: Query, hits: list[Hit], words: Words, lexicon: Lexicon, readin
     ranked = rank_sentences(query, hits, words, lexicon)
     if not ranked:
         return Assessment(False, "没有相关的句子", [])
-    missing = _unmentioned_years(query.text, hits[:MAX_PARAGRAPHS], lexicon)
-    if missing:  # the question pins a year the text never names: it speaks of another year (or edition)
-        return Assessment(False, f"报告中没有提到 {'、'.join(missing)}", [])
+    contexts = [context_text(h.paragraph, lexicon) for h in hits[:MAX_PARAGRAPHS]]
+    # the question pins a year, a count or an ordinal the text never names: it speaks of another (第三轮 of 第二轮)
+    # — unless it asks whether that is so (「是不是超过20个？」 is answered by the report's own count)
+    asks_whether = getattr(reading, "shape", "") == "yesno" or bool(YES_NO.search(query.text))
+    missing = unmentioned_years(query.text, contexts) or ([] if asks_whether else missing_numbers(query.text,
+                                                                                                  contexts))
+    if missing:
+        return Assessment(False, f"报告中没有提到{'、'.join(f'“{m}”' for m in missing)}，无法回答这个问题", [])
+    term = undefined_term(query.text, [context_text(h.paragraph, lexicon) for h in hits])
+    if term:  # 「“五级书记”是哪五级？」 of a report that uses the term but never spells it out
+        return Assessment(False, f"报告提到了“{term}”，但没有说明它具体指什么", [])
     decision = calibration or Decision.load()
     found = signals(query, reading, hits, ranked, words, lexicon)
     p = decision.probability(found)

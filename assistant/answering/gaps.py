@@ -1,0 +1,197 @@
+"""What a question asks for that the candidate text lacks: a number, a unit, a date, a definition, a cause, what
+comes next, a ranking, a comparison, a name — each a reason a text on the right topic still does not answer it.
+The judge (judge.py) weighs these among its signals; a few are refusals on their own (a year, a number or a
+coined term's meaning the report never gives)."""
+from __future__ import annotations
+
+import re
+from typing import Any, Callable
+
+from assistant.answering.understand import QUANTITY
+
+# A count or ordinal's measure word (个, 家, 轮, 级…).
+MEASURE_WORDS = (r"个|家|名|位|项|次|年|月|日|天|周|轮|批|人|所|条|件|省|市|县|户|元|亩|吨|座|处|倍|成|公里|千米|米|千瓦"
+                 r"|兆瓦|万|亿|级|类|届|期|部分|方面")
+# A number in a sentence: digits, a Chinese numeral with a magnitude (五十, 三千, 十五, 两万) or any Chinese numeral
+# with a measure word or unit (两个, 三户, 五十兆瓦). A lone 一/十 without one is not (一些, 统一, 十分).
+NUMBER = re.compile(r"\d|[一二两三四五六七八九][十百千万亿]|[十百千万亿][一二三四五六七八九]"
+                    r"|[零一二两三四五六七八九十百千万亿]+(?:个|家|名|位|项|次|年|月|日|天|周|轮|批|人|所|条|件|省|市|县"
+                    r"|户|元|亩|吨|座|处|倍|成|公里|千米|米|千瓦|兆瓦|万|亿)")
+DIGITS = re.compile(r"\d+(?:\.\d+)?")
+
+DATE_TEXT = re.compile(r"\d{4}年|\d{1,2}月|\d{1,2}日|[上中下]旬|年底|年初|月底|[一二三四五六七八九十]+月")
+ASKS_YEAR = re.compile(r"哪年|哪一年|what year", re.I)
+YEAR_TEXT = re.compile(r"\d{4}年|[一二三四五六七八九〇零]{4}年|去年|今年|前年")
+# What a question asks for, and how a sentence that gives it reads: asking "why" of a text that states no cause,
+# "what next" of one that reports the past, "which is the most" of one that ranks nothing, is asking what it lacks.
+ASKS_CAUSE = re.compile(r"为什么|为何|原因|怎么会|咋会|why\b|what caused|reason", re.I)
+CAUSE = re.compile(r"因为|由于|原因|导致|造成|所以|因此|致使|源于")
+ASKS_FUTURE = re.compile(r"后来|之后|以后|今后|下一[轮步届次]|明年|将来|未来|会不会|能不能.{0,12}(如期|按时|完成)|还会|是否会|"
+                         r"will\b|going to|next (round|year)|afterwards|later", re.I)
+FUTURE = re.compile(r"将|计划|下一步|今后|明年|后续|拟|预计")
+ASKS_MEMBER = re.compile(r"在不在|是不是.{0,12}(之一|里|中)|有没有.{0,10}(在内|在里面)|包不包括|是否包括|包括.{0,10}吗|"
+                         r"里有没有|中有没有|one of|among|included", re.I)
+ASKS_MOST = re.compile(r"最[多少大小严重好差高低快慢突出]|哪个.{0,8}最|most\b|worst|best\b|biggest", re.I)
+ASKS_COMPARE = re.compile(r"相比|比较|对比|区别|不同|一样吗|多了还是少了|compare|difference|versus|\bvs\b", re.I)
+COMPARES = re.compile(r"相比|比[^较例如重]{1,6}[多少高低强弱]|同比|增长|下降|增加|减少|区别|不同于")
+# "多少钱" needs an amount of money, "多少人" a count of people: the measure word the question asks with.
+ASKS_UNIT = re.compile(r"(?:多少|几)\s*(钱|元|人|条|家|个|项|次|轮|份|名|位|省|批|年|月|天|户|亩)|how much money", re.I)
+UNIT_OF = {"钱": "元|亿|万", "how much money": "元|亿|万"}
+DEFINES = re.compile(r"即|是指|指的是|包括|分别是|分别为|就是|也就是|是.{0,12}的(简称|统称)")
+
+
+
+
+def gaps(text: str, reading: Any, best: list[str], contexts: list[str], top_text: str, terms: dict[str, float],
+         known: Callable[[str], bool]) -> dict[str, float]:
+    """Each kind of thing a question may ask for, 1.0 when it asks for it and the candidates lack it."""
+    wants_number = bool(getattr(reading, "wants_number", QUANTITY.search(text)))
+    wants_date = bool(getattr(reading, "wants_date", False))
+    unknown = [t for t in terms if len(t) >= 2 and not known(t)]
+    return {
+        "number": float(wants_number and not _states_a_number(best, _focus(terms, known))),
+        "unit": _unit_gap(text, best),
+        "date": float(wants_date and not any(DATE_TEXT.search(s) for s in best)
+                      or bool(ASKS_YEAR.search(text)) and not any(YEAR_TEXT.search(s) for s in best)),
+        "definition": float(bool(getattr(reading, "wants_definition", False))
+                            and not any(DEFINES.search(c) for c in contexts[:1])),
+        "cause": float(bool(ASKS_CAUSE.search(text)) and not CAUSE.search(top_text)),
+        "future": float(bool(ASKS_FUTURE.search(text)) and not any(FUTURE.search(s) for s in best)),
+        "superlative": float(bool(ASKS_MOST.search(text)) and not any("最" in s for s in best)),
+        "comparison": float(bool(ASKS_COMPARE.search(text)) and not COMPARES.search(top_text)),
+        # "is X among them?" of an X the report never names
+        "membership": float(bool(ASKS_MEMBER.search(text)) and bool(unknown)),
+    }
+
+
+YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+RELATIVE_YEAR = re.compile(r"今年|去年|前年|明年|本届|上届|当年|本年度|同年|次年")
+
+
+def unmentioned_years(question: str, texts: list[str]) -> list[str]:
+    """Years the question names that none of the best paragraphs (nor their headings) mentions — unless those
+    paragraphs speak of a year only relatively (今年, 本届), which may be the one asked about."""
+    years = list(dict.fromkeys(YEAR.findall(question)))
+    if not years:
+        return []
+    text = "\n".join(texts)
+    if RELATIVE_YEAR.search(text):
+        return []
+    return [y for y in years if y not in text]
+
+
+def _focus(terms: dict[str, float], known: Callable[[str], bool]) -> str | None:
+    """The rarest of the question's words that the text uses: what a number asked for must be a number of."""
+    used = [t for t in terms if len(t) >= 2 and known(t)]
+    return max(used, key=lambda t: terms[t]) if used else None
+
+
+def _states_a_number(sentences: list[str], focus: str | None) -> bool:
+    """Some sentence gives a number (not only a year) together with what it counts ("吞吐量…2500万人次")."""
+    for s in sentences:
+        if (focus is None or focus in s) and NUMBER.search(YEAR.sub("", s)):
+            return True
+    return False
+
+
+def _unit_gap(question: str, sentences: list[str]) -> float:
+    """1.0 when the question counts in a unit ("多少条", "多少钱") that no candidate sentence puts after a number."""
+    m = ASKS_UNIT.search(question)
+    if not m:
+        return 0.0
+    unit = m.group(1) or m.group(0).lower()
+    units = UNIT_OF.get(unit, re.escape(unit))
+    number = r"(?:\d+(?:\.\d+)?|[零一二两三四五六七八九十百千万亿]+)\s*"
+    return float(not any(re.search(number + f"(?:{units})", s) for s in sentences))
+
+
+def phrase_split(question: str, texts: list[str], words: Any) -> float:
+    """1.0 when two words the question writes as one phrase (教育扶贫) both occur in the best paragraph, but never
+    together: the paragraph speaks of each, not of the thing the phrase names."""
+    if not texts:
+        return 0.0
+    text = texts[0]
+    tokens = words.words(question)
+    for a, b in zip(tokens, tokens[1:]):
+        if len(a) < 2 or len(b) < 2 or a + b not in question:
+            continue
+        if a in text and b in text and a + b not in text and not re.search(
+                re.escape(a) + r".{0,4}" + re.escape(b), text):
+            return 1.0
+    return 0.0
+
+
+
+# A count or an ordinal the question names: 30个, 第三轮, 两家, 五级 (not 一个/一些, which count nothing).
+NAMED_NUMBER = re.compile(rf"(第?)(\d+(?:\.\d+)?|[零一二两三四五六七八九十百千]+)\s*({MEASURE_WORDS})")
+QUOTED = re.compile(r"“[^”]*”|「[^」]*」|\"[^\"]*\"")
+CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+CN_UNIT = {"十": 10, "百": 100, "千": 1000, "万": 10000}
+
+
+def cn_value(s: str) -> int | None:
+    """The value of a simple Chinese numeral (十五 → 15, 两 → 2, 二〇一八 → 2018); None when it is not one."""
+    if all(c in CN_DIGIT for c in s):
+        return int("".join(str(CN_DIGIT[c]) for c in s))
+    total, section, digit = 0, 0, None
+    for c in s:
+        if c in CN_DIGIT:
+            digit = CN_DIGIT[c]
+        elif c == "万":
+            total, section, digit = (section + (digit or 0)) * 10000, 0, None
+        else:
+            section += (1 if digit is None else digit) * CN_UNIT[c]
+            digit = None
+    return total + section + (digit or 0)
+
+
+def _value(numeral: str) -> float | None:
+    return float(numeral) if DIGITS.fullmatch(numeral) else cn_value(numeral)
+
+
+def missing_numbers(question: str, texts: list[str]) -> list[str]:
+    """Counts and ordinals the question names (第三轮, 30个, 两家) that no text names, in digits or in characters:
+    a question about the third round is not answered by the second. An ordinal must be found as an ordinal; a lone
+    一 is an article (一个问题), not a count; years are unmentioned_years' work."""
+    text = "\n".join(texts)
+    counts = {float(d) for d in DIGITS.findall(text)}
+    ordinals = set()
+    for m in NAMED_NUMBER.finditer(text):
+        value = _value(m.group(2))
+        if value is not None:
+            counts.add(value)
+            if m.group(1):
+                ordinals.add(value)
+    out = []
+    question = QUOTED.sub("", question)  # a quoted claim is someone else's words (「以下为最新修订：“…3个月”」)
+    for m in NAMED_NUMBER.finditer(question):
+        value = _value(m.group(2))
+        if value is None or (value == 1 and not m.group(1)) or m.group(3) == "年":
+            continue
+        if value not in (ordinals if m.group(1) else counts):
+            out.append(m.group(0))
+    return list(dict.fromkeys(out))
+
+
+# A coined term in quotes asked about itself: 「“五级书记”是哪五级？」, 「“两个维护”维护的分别是什么？」
+TERM_ASKED = re.compile(r"[“\"「『]([^”\"」』]{2,12})[”\"」』](?!方面|部分|这块|那块|里|中)(.{0,3}?)(具体)?(是指|指的是|指什么|"
+                        r"指啥|指哪|是什么意思|什么意思|啥意思|的含义|的意思|是哪[一二两三四五六七八九十几]|分别(是|指|为)|"
+                        r"是什么[？?。\s]*$|是啥[？?。\s]*$)")
+DEFINED_AFTER = r"[”\"」』]?[,，、]?\s*(即|是指|指的是|包括|包含|就是|也就是|分别是|分别为|：|:|（|\()"
+NUMERAL = re.compile(r"[一二两三四五六七八九十百千\d]")
+
+
+def undefined_term(question: str, texts: list[str]) -> str | None:
+    """A coined term (one with a count in it, or one the text itself puts in quotes) whose meaning the question
+    asks, when the texts use it but never say what it is (no 「即」「是指」「包括」「：」 right after it)."""
+    m = TERM_ASKED.search(question)
+    if not m:
+        return None
+    term = m.group(1)
+    text = "\n".join(texts)
+    if term not in text or not (NUMERAL.search(term) or re.search(f"[“\"「『]{re.escape(term)}[”\"」』]", text)):
+        return None
+    if re.search(re.escape(term) + DEFINED_AFTER, text) or re.search(r"(简称|统称|合称)[“\"「『]?" + re.escape(term),
+                                                                      text):
+        return None
+    return term
