@@ -13,15 +13,37 @@ from assistant.config import SETTINGS, Config, load_config_from
 from assistant.errors import AssistantError
 
 
+def settings_help() -> str:
+    """Every setting once: its flag, environment variable, default and meaning (``--help-settings``)."""
+    lines = ["settings — each is a flag of every subcommand, an environment variable ASSISTANT_<NAME>, or a key of",
+             "assistant.toml (--config PATH; default ./assistant.toml when present); flags win over the environment,",
+             "the environment over the file. `assistant config` shows the values in effect and where each came from.",
+             ""]
+    for s in SETTINGS:
+        lines.append(f"  --{s.name.replace('_', '-')} {s.name.upper()}  (ASSISTANT_{s.name.upper()}, default {s.default!r})")
+        lines.append(f"      {s.help}")
+    return "\n".join(lines) + "\n"
+
+
+class _HelpSettings(argparse.Action):
+    def __init__(self, option_strings, dest, **kwargs):
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        sys.stdout.write(settings_help())
+        parser.exit()
+
+
 def _settings_flags(p: argparse.ArgumentParser) -> None:
-    g = p.add_argument_group("settings (also ASSISTANT_<NAME> or assistant.toml)")
+    """Every setting as a flag of P, kept out of P's --help (26 of them would bury its own few options)."""
+    g = p.add_argument_group("settings", "every setting is also a flag here: see --help-settings")
     g.add_argument("--config", metavar="PATH", help="config file (default: ./assistant.toml when present)")
+    g.add_argument("--help-settings", action=_HelpSettings, help="list every setting, its variable and default")
     for s in SETTINGS:
         flag = "--" + s.name.replace("_", "-")
         if any(flag == a for a in p._option_string_actions):
             continue
-        g.add_argument(flag, dest=s.name, type=s.type, default=None, metavar=s.name.upper(),
-                       help=f"{s.help} (default: {s.default!r})")
+        g.add_argument(flag, dest=s.name, type=s.type, default=None, metavar=s.name.upper(), help=argparse.SUPPRESS)
 
 
 def _config(args: argparse.Namespace) -> Config:
@@ -269,6 +291,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="assistant", description="问答助手：用报告原文回答问题，并逐句注明出处。")
     p.add_argument("--version", action="version", version=f"assistant {__version__}")
+    p.add_argument("--help-settings", action=_HelpSettings, help="list every setting, its variable and default")
     sub = p.add_subparsers(dest="command", required=True)
 
     ing = sub.add_parser("ingest", help="index report files, re-embedding only what changed (default: data_dir)")

@@ -126,6 +126,21 @@ def test_version():
     assert r.returncode == 0 and r.stdout.strip() == f"assistant {__version__}"
 
 
+def test_subcommand_help_is_short_and_every_setting_is_listed_once_under_help_settings():
+    from assistant.config import SETTINGS
+
+    r = run("ask", "--help")
+    assert r.returncode == 0 and "--history" in r.stdout and "--help-settings" in r.stdout
+    assert "--llm-timeout" not in r.stdout and len(r.stdout.splitlines()) < 30
+    for args in (("--help-settings",), ("serve", "--help-settings")):
+        r = run(*args)
+        assert r.returncode == 0
+        assert all(f"--{s.name.replace('_', '-')} " in r.stdout and f"ASSISTANT_{s.name.upper()}" in r.stdout
+                   for s in SETTINGS)
+    r = run("ask", "--llm-timeout", "abc", "问题")  # hidden from --help, still a flag, still checked
+    assert r.returncode == 2 and "llm-timeout" in r.stderr
+
+
 def test_a_closed_pipe_ends_quietly(dirs):
     questions = "".join(json.dumps({"id": i, "question": q}, ensure_ascii=False) + "\n"
                         for i, q in enumerate(["巡视组从哪天开始进驻？", "交通扶贫存在什么问题？", "水利方面呢？"]))
