@@ -125,7 +125,8 @@ def test_a_term_never_spelled_out_or_a_count_never_named_is_refused(assistant, q
 
 
 @pytest.mark.parametrize("question,said", [("“四个落实”分别是哪四个？", "落实党中央脱贫攻坚"), ("中央巡视组是不是超过20个？", "15个"),
-                                           ("这次是十九届中央的第一轮巡视吗？", "第二轮")])
+                                           ("这次是十九届中央的第一轮巡视吗？", "第二轮"),
+                                           ("有几家中管金融企业接受了巡视？", "2家")])
 def test_a_term_the_report_defines_or_a_number_asked_about_is_answered(assistant, question, said):
     ans = assistant.ask(question)
     assert not ans.refused and said in ans.answer

@@ -49,7 +49,8 @@ def gaps(text: str, reading: Any, best: list[str], contexts: list[str], top_text
     wants_date = bool(getattr(reading, "wants_date", False))
     unknown = [t for t in terms if len(t) >= 2 and not known(t)]
     return {
-        "number": float(wants_number and not _states_a_number(best, _focus(terms, known))),
+        "number": float(wants_number and not _states_a_number(best, _counted(text, terms, known)
+                                                               or _focus(terms, known))),
         "unit": _unit_gap(text, best),
         "date": float(wants_date and not any(DATE_TEXT.search(s) for s in best)
                       or bool(ASKS_YEAR.search(text)) and not any(YEAR_TEXT.search(s) for s in best)),
@@ -78,6 +79,20 @@ def unmentioned_years(question: str, texts: list[str]) -> list[str]:
     if RELATIVE_YEAR.search(text):
         return []
     return [y for y in years if y not in text]
+
+
+COUNT_ASK = re.compile(r"(?:多少|几)\s*(?:个|家|名|位|项|次|条|批|轮|份|户|所|件|省)?")
+
+
+def _counted(text: str, terms: dict[str, float], known: Callable[[str], bool]) -> str | None:
+    """What a "how many" counts: the first of the question's words after 几家/多少个 (「有几家中管金融企业接受了巡视」
+    counts 中管金融企业, not 接受)."""
+    m = COUNT_ASK.search(text)
+    if not m:
+        return None
+    after = text[m.end():]
+    placed = [(after.find(t), t) for t in terms if len(t) >= 2 and known(t) and t in after]
+    return min(placed)[1] if placed else None
 
 
 def _focus(terms: dict[str, float], known: Callable[[str], bool]) -> str | None:
