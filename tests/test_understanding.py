@@ -117,7 +117,7 @@ def test_a_list_gathers_the_same_kind_of_item_from_every_section(assistant):
 
 
 @pytest.mark.parametrize("question,why", [("“五级书记”是哪五级？", "五级书记"), ("“两不愁、三保障”具体是指哪些？", "两不愁、三保障"),
-                                          ("十九届中央第三轮巡视什么时候开始？", "第三轮")])
+                                          ("十九届中央第三轮巡视什么时候开始？", "第三轮"), ("报告有没有提到“光伏扶贫”？", "光伏扶贫")])
 def test_a_term_never_spelled_out_or_a_count_never_named_is_refused(assistant, question, why):
     ans = assistant.ask(question)
     assert ans.refused and ans.citations == []
@@ -127,7 +127,7 @@ def test_a_term_never_spelled_out_or_a_count_never_named_is_refused(assistant, q
 
 @pytest.mark.parametrize("question,said", [("“四个落实”分别是哪四个？", "落实党中央脱贫攻坚"), ("中央巡视组是不是超过20个？", "15个"),
                                            ("这次是十九届中央的第一轮巡视吗？", "第二轮"),
-                                           ("有几家中管金融企业接受了巡视？", "2家")])
+                                           ("有几家中管金融企业接受了巡视？", "2家"), ("报告里有没有提到“三区三州”？", "三区三州")])
 def test_a_term_the_report_defines_or_a_number_asked_about_is_answered(assistant, question, said):
     ans = assistant.ask(question)
     assert not ans.refused and said in ans.answer

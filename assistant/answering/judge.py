@@ -188,6 +188,9 @@ def assess(query: Query, hits: list[Hit], words: Words, lexicon: Lexicon, readin
                                                                                                   contexts))
     if missing:
         return Assessment(False, f"报告中没有提到{'、'.join(f'“{m}”' for m in missing)}，无法回答这个问题", [])
+    named = _mentioned(query.text)
+    if named and not any(named in context_text(h.paragraph, lexicon) for h in hits):
+        return Assessment(False, f"报告中没有提到“{named}”", [])  # asked whether it says X, and X is nowhere
     term = undefined_term(query.text, [context_text(h.paragraph, lexicon) for h in hits])
     if term:  # 「“五级书记”是哪五级？」 of a report that uses the term but never spells it out
         return Assessment(False, f"报告提到了“{term}”，但没有说明它具体指什么", [])
@@ -196,9 +199,24 @@ def assess(query: Query, hits: list[Hit], words: Words, lexicon: Lexicon, readin
     p = decision.probability(found)
     if query.item and any(query.item in h.paragraph.text for h in hits[:1]):
         p = max(p, decision.threshold)  # the person pointed at a quote the report has: it is there to show
+    if named and any(named in h.paragraph.text for h in hits[:1]):
+        p = max(p, decision.threshold)  # 「报告里有没有提到“三区三州”？」 and the best paragraph says “三区三州”: yes
     if p < decision.threshold:
         return Assessment(False, f"报告中的证据不足以回答（把握 {p:.2f}）", [], p, found)
     return Assessment(True, "", ranked, p, found)
+
+
+ASKS_MENTION = re.compile(r"(有没有|是否|有无|可曾|是不是)(提到|提及|说到|讲到|谈到|写到|涉及|出现)|(提到|提及|说到|讲到|涉及)(了|过)?"
+                          r".{0,16}(吗|没有|没)[？?。\s]*$|\b(mention|say anything about)", re.I)
+QUOTED_TERM = re.compile(r"[“\"「『]([^”\"」』]{2,16})[”\"」』]")
+
+
+def _mentioned(question: str) -> str | None:
+    """What a "does the report mention X?" question asks about, when X is quoted: found verbatim, the answer is yes."""
+    if not ASKS_MENTION.search(question):
+        return None
+    m = QUOTED_TERM.search(question)
+    return m.group(1) if m else None
 
 
 def select(sentences: list[Sentence], max_sentences: int) -> list[Sentence]:
