@@ -196,17 +196,25 @@ DEFINED_AFTER = r"[”\"」』]?[,，、]?\s*(即|是指|指的是|包括|包含
 NUMERAL = re.compile(r"[一二两三四五六七八九十百千\d]")
 
 
+def asked_term(question: str) -> str | None:
+    """The term in quotes whose meaning the question asks (「“五级书记”是哪五级？」 → 五级书记)."""
+    m = TERM_ASKED.search(question)
+    return m.group(1) if m else None
+
+
+def defines(term: str, text: str) -> bool:
+    """TEXT says what TERM is: 「…“四个落实”,即落实…」, 「X是指…」, 「X：…」, or names it as the short form (简称X)."""
+    return bool(re.search(re.escape(term) + DEFINED_AFTER, text)
+                or re.search(r"(简称|统称|合称)[“\"「『]?" + re.escape(term), text))
+
+
 def undefined_term(question: str, texts: list[str]) -> str | None:
     """A coined term (one with a count in it, or one the text itself puts in quotes) whose meaning the question
     asks, when the texts use it but never say what it is (no 「即」「是指」「包括」「：」 right after it)."""
-    m = TERM_ASKED.search(question)
-    if not m:
+    term = asked_term(question)
+    if not term:
         return None
-    term = m.group(1)
     text = "\n".join(texts)
     if term not in text or not (NUMERAL.search(term) or re.search(f"[“\"「『]{re.escape(term)}[”\"」』]", text)):
         return None
-    if re.search(re.escape(term) + DEFINED_AFTER, text) or re.search(r"(简称|统称|合称)[“\"「『]?" + re.escape(term),
-                                                                      text):
-        return None
-    return term
+    return None if defines(term, text) else term

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from assistant.answering.calibration import MAX_PARAGRAPHS, NO_WORDS_PARAGRAPHS, SENTENCE_RATIO, Decision
-from assistant.answering.gaps import (DIGITS, NUMBER, gaps, missing_numbers, phrase_split, undefined_term,
-                                      unmentioned_years)
+from assistant.answering.gaps import (DIGITS, NUMBER, asked_term, defines, gaps, missing_numbers, phrase_split,
+                                      undefined_term, unmentioned_years)
 from assistant.answering.retrieve import Hit, Query
 from assistant.answering.understand import QUANTITY, YES_NO
 from assistant.ingest.document import Paragraph, split_sentences
@@ -199,6 +199,9 @@ def assess(query: Query, hits: list[Hit], words: Words, lexicon: Lexicon, readin
     p = decision.probability(found)
     if query.item and any(query.item in h.paragraph.text for h in hits[:1]):
         p = max(p, decision.threshold)  # the person pointed at a quote the report has: it is there to show
+    term = asked_term(query.text)
+    if term and any(defines(term, h.paragraph.text) for h in hits[:1]):
+        p = max(p, decision.threshold)  # 「“四个落实”分别是哪四个？」 and the best paragraph spells them out
     if named and any(named in h.paragraph.text for h in hits[:1]):
         p = max(p, decision.threshold)  # 「报告里有没有提到“三区三州”？」 and the best paragraph says “三区三州”: yes
     if p < decision.threshold:
