@@ -139,7 +139,8 @@ def phrase_split(question: str, texts: list[str], words: Any) -> float:
 
 # A count or an ordinal the question names: 30个, 第三轮, 两家, 五级 (not 一个/一些, which count nothing).
 NAMED_NUMBER = re.compile(rf"(第?)(\d+(?:\.\d+)?|[零一二两三四五六七八九十百千]+)\s*({MEASURE_WORDS})")
-QUOTED = re.compile(r"“[^”]*”|「[^」]*」|\"[^\"]*\"")
+OPEN, CLOSE = "“\"「『", "”\"」』"  # the quotes a term or a claim is written in
+QUOTED = re.compile(f"[{OPEN}][^{CLOSE}]*[{CLOSE}]")
 CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 CN_UNIT = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 
@@ -168,6 +169,11 @@ def missing_numbers(question: str, texts: list[str]) -> list[str]:
     """Counts and ordinals the question names (第三轮, 30个, 两家) that no text names, in digits or in characters:
     a question about the third round is not answered by the second. An ordinal must be found as an ordinal; a lone
     一 is an article (一个问题), not a count; years are unmentioned_years' work."""
+    question = QUOTED.sub("", question)  # a quoted claim is someone else's words (「以下为最新修订：“…3个月”」)
+    asked = [(m.group(0), value, bool(m.group(1))) for m in NAMED_NUMBER.finditer(question)
+             if (value := _value(m.group(2))) is not None and (value != 1 or m.group(1)) and m.group(3) != "年"]
+    if not asked:
+        return []  # most questions name no number: the texts need not be read
     text = "\n".join(texts)
     counts = {float(d) for d in DIGITS.findall(text)}
     ordinals = set()
@@ -177,22 +183,14 @@ def missing_numbers(question: str, texts: list[str]) -> list[str]:
             counts.add(value)
             if m.group(1):
                 ordinals.add(value)
-    out = []
-    question = QUOTED.sub("", question)  # a quoted claim is someone else's words (「以下为最新修订：“…3个月”」)
-    for m in NAMED_NUMBER.finditer(question):
-        value = _value(m.group(2))
-        if value is None or (value == 1 and not m.group(1)) or m.group(3) == "年":
-            continue
-        if value not in (ordinals if m.group(1) else counts):
-            out.append(m.group(0))
-    return list(dict.fromkeys(out))
+    return list(dict.fromkeys(said for said, value, ordinal in asked if value not in (ordinals if ordinal else counts)))
 
 
 # A coined term in quotes asked about itself: 「“五级书记”是哪五级？」, 「“两个维护”维护的分别是什么？」
-TERM_ASKED = re.compile(r"[“\"「『]([^”\"」』]{2,12})[”\"」』](?!方面|部分|这块|那块|里|中)(.{0,3}?)(具体)?(是指|指的是|指什么|"
+TERM_ASKED = re.compile(f"[{OPEN}]([^{CLOSE}]{{2,12}})[{CLOSE}]" r"(?!方面|部分|这块|那块|里|中)(.{0,3}?)(具体)?(是指|指的是|指什么|"
                         r"指啥|指哪|是什么意思|什么意思|啥意思|的含义|的意思|是哪[一二两三四五六七八九十几]|分别(是|指|为)|"
                         r"是什么[？?。\s]*$|是啥[？?。\s]*$)")
-DEFINED_AFTER = r"[”\"」』]?[,，、]?\s*(即|是指|指的是|包括|包含|就是|也就是|分别是|分别为|：|:|（|\()"
+DEFINED_AFTER = f"[{CLOSE}]?" r"[,，、]?\s*(即|是指|指的是|包括|包含|就是|也就是|分别是|分别为|：|:|（|\()"
 NUMERAL = re.compile(r"[一二两三四五六七八九十百千\d]")
 
 
@@ -205,7 +203,7 @@ def asked_term(question: str) -> str | None:
 def defines(term: str, text: str) -> bool:
     """TEXT says what TERM is: 「…“四个落实”,即落实…」, 「X是指…」, 「X：…」, or names it as the short form (简称X)."""
     return bool(re.search(re.escape(term) + DEFINED_AFTER, text)
-                or re.search(r"(简称|统称|合称)[“\"「『]?" + re.escape(term), text))
+                or re.search(f"(简称|统称|合称)[{OPEN}]?" + re.escape(term), text))
 
 
 def undefined_term(question: str, texts: list[str]) -> str | None:
@@ -215,6 +213,20 @@ def undefined_term(question: str, texts: list[str]) -> str | None:
     if not term:
         return None
     text = "\n".join(texts)
-    if term not in text or not (NUMERAL.search(term) or re.search(f"[“\"「『]{re.escape(term)}[”\"」』]", text)):
+    if term not in text or not (NUMERAL.search(term) or re.search(f"[{OPEN}]{re.escape(term)}[{CLOSE}]", text)):
         return None
     return None if defines(term, text) else term
+
+
+# "Does the report mention “X”?" — found verbatim, the answer is yes; found nowhere, it is no.
+ASKS_MENTION = re.compile(r"(有没有|是否|有无|可曾|是不是)(提到|提及|说到|讲到|谈到|写到|涉及|出现)|(提到|提及|说到|讲到|涉及)(了|过)?"
+                          r".{0,16}(吗|没有|没)[？?。\s]*$|\b(mention|say anything about)", re.I)
+QUOTED_TERM = re.compile(f"[{OPEN}]([^{CLOSE}]{{2,16}})[{CLOSE}]")
+
+
+def mentioned_term(question: str) -> str | None:
+    """The quoted X of a "does the report mention X?" question."""
+    if not ASKS_MENTION.search(question):
+        return None
+    m = QUOTED_TERM.search(question)
+    return m.group(1) if m else None

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from assistant.answering.calibration import MAX_PARAGRAPHS, NO_WORDS_PARAGRAPHS, SENTENCE_RATIO, Decision
-from assistant.answering.gaps import (DIGITS, NUMBER, asked_term, defines, gaps, missing_numbers, phrase_split,
-                                      undefined_term, unmentioned_years)
+from assistant.answering.gaps import (DIGITS, NUMBER, asked_term, defines, gaps, mentioned_term, missing_numbers,
+                                      phrase_split, undefined_term, unmentioned_years)
 from assistant.answering.retrieve import Hit, Query
 from assistant.answering.understand import QUANTITY, YES_NO
 from assistant.ingest.document import Paragraph, split_sentences
@@ -180,7 +180,8 @@ def assess(query: Query, hits: list[Hit], words: Words, lexicon: Lexicon, readin
     ranked = rank_sentences(query, hits, words, lexicon)
     if not ranked:
         return Assessment(False, "没有相关的句子", [])
-    contexts = [context_text(h.paragraph, lexicon) for h in hits[:MAX_PARAGRAPHS]]
+    texts = [context_text(h.paragraph, lexicon) for h in hits]  # each hit with its heading and the claim it shows
+    contexts = texts[:MAX_PARAGRAPHS]
     # the question pins a year, a count or an ordinal the text never names: it speaks of another (第三轮 of 第二轮)
     # — unless it asks whether that is so (「是不是超过20个？」 is answered by the report's own count)
     asks_whether = getattr(reading, "shape", "") == "yesno" or bool(YES_NO.search(query.text))
@@ -188,10 +189,10 @@ def assess(query: Query, hits: list[Hit], words: Words, lexicon: Lexicon, readin
                                                                                                   contexts))
     if missing:
         return Assessment(False, f"报告中没有提到{'、'.join(f'“{m}”' for m in missing)}，无法回答这个问题", [])
-    named = _mentioned(query.text)
-    if named and not any(named in context_text(h.paragraph, lexicon) for h in hits):
+    named = mentioned_term(query.text)
+    if named and not any(named in t for t in texts):
         return Assessment(False, f"报告中没有提到“{named}”", [])  # asked whether it says X, and X is nowhere
-    term = undefined_term(query.text, [context_text(h.paragraph, lexicon) for h in hits])
+    term = undefined_term(query.text, texts)
     if term:  # 「“五级书记”是哪五级？」 of a report that uses the term but never spells it out
         return Assessment(False, f"报告提到了“{term}”，但没有说明它具体指什么", [])
     decision = calibration or Decision.load()
@@ -207,19 +208,6 @@ def assess(query: Query, hits: list[Hit], words: Words, lexicon: Lexicon, readin
     if p < decision.threshold:
         return Assessment(False, f"报告中的证据不足以回答（把握 {p:.2f}）", [], p, found)
     return Assessment(True, "", ranked, p, found)
-
-
-ASKS_MENTION = re.compile(r"(有没有|是否|有无|可曾|是不是)(提到|提及|说到|讲到|谈到|写到|涉及|出现)|(提到|提及|说到|讲到|涉及)(了|过)?"
-                          r".{0,16}(吗|没有|没)[？?。\s]*$|\b(mention|say anything about)", re.I)
-QUOTED_TERM = re.compile(r"[“\"「『]([^”\"」』]{2,16})[”\"」』]")
-
-
-def _mentioned(question: str) -> str | None:
-    """What a "does the report mention X?" question asks about, when X is quoted: found verbatim, the answer is yes."""
-    if not ASKS_MENTION.search(question):
-        return None
-    m = QUOTED_TERM.search(question)
-    return m.group(1) if m else None
 
 
 def select(sentences: list[Sentence], max_sentences: int) -> list[Sentence]:

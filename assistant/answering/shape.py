@@ -22,16 +22,18 @@ ABOUT_THE_REPORT = frozenset("报告 文章 通报 文件 全文 这篇 这份 �
 
 def is_overview(reading: Reading, paragraphs: Sequence, words, titles: Sequence[str] = ()) -> bool:
     """An overview question that names no topic beyond what the whole report is about."""
-    everything = [p.text for p in paragraphs]
-    if unmentioned_years(reading.text, everything) or missing_numbers(reading.text, everything):
-        return False  # 「第一轮巡视发现了什么问题？」 of a report on the second: not this report's summary
-    if reading.shape == "list" and restates_title(reading.text, words, titles):
-        return True  # 「中央巡视组发现了哪些问题？」 of a report titled so: the whole report answers it
-    if reading.shape != "overview":
+    if reading.shape == "list":
+        whole = restates_title(reading.text, words, titles)  # 「中央巡视组发现了哪些问题？」 of a report titled so
+    elif reading.shape == "overview":
+        # 「用三五句话给领导汇报一下这篇文章的主要内容」: the whole document is what is asked about
+        whole = bool(DOCUMENT.search(reading.text) and not PART.search(reading.text)) or not specific_words(
+            reading.text, paragraphs, words, fitted("generic_share", 0.2), titles)
+    else:
         return False
-    if DOCUMENT.search(reading.text) and not PART.search(reading.text):
-        return True  # 「用三五句话给领导汇报一下这篇文章的主要内容」: the whole document is what is asked about
-    return not specific_words(reading.text, paragraphs, words, fitted("generic_share", 0.2), titles)
+    if not whole:
+        return False
+    everything = [p.text for p in paragraphs]  # 「第一轮巡视发现了什么问题？」 of a report on the second: not its summary
+    return not (unmentioned_years(reading.text, everything) or missing_numbers(reading.text, everything))
 
 
 def restates_title(text: str, words, titles: Sequence[str]) -> bool:
