@@ -155,3 +155,22 @@ def test_sources_command_lists_what_is_indexed(corpus, counting):
     assert [(x["source"], x["paragraphs"], x["format"]) for x in rows] == [("report.txt", 31, "utf-8"),
                                                                            ("water.md", 3, "utf-8")]
     assert rows[1]["title"] == "关于农村饮水安全的补充说明" and len(rows[0]["sha"]) == 64 and rows[0]["indexed"]
+
+
+def test_identical_passages_are_embedded_once(tmp_path, counting):
+    """Two copies of a file in one build, and a third copy added later, cost the embeddings of one."""
+    data = tmp_path / "data"
+    data.mkdir()
+    for name in ("a.md", "b.md"):
+        (data / name).write_text(EXTRA, encoding="utf-8")
+    tok = get_tokenizer()
+    counting.embedded = 0
+    first = update_index([data], tmp_path / "index", counting, tok)
+    assert first.paragraphs == 6 and counting.embedded == first.embedded == 3
+    (data / "c.md").write_text(EXTRA, encoding="utf-8")
+    counting.embedded = 0
+    later = update_index([data], tmp_path / "index", counting, tok)
+    assert later.changed == ["c.md"] and counting.embedded == 0
+    store = Store.open(tmp_path / "index")
+    assert sorted({r.metadata["source"] for r in store.chunks()}) == ["a.md", "b.md", "c.md"]
+    assert len(store.chunks()) == 9

@@ -52,6 +52,13 @@ class Writer:
         return {m["ehash"]: np.asarray(v, dtype=np.float32)
                 for m, v in zip(got["metadatas"], got["embeddings"]) if m.get("ehash")}
 
+    def stored(self, keys: list[str]) -> dict[str, np.ndarray]:
+        """Embeddings already in the index for any of these embedded-text hashes, whichever file holds them."""
+        if not keys:
+            return {}
+        got = _get_all(self._chunks, ["metadatas", "embeddings"], where={"ehash": {"$in": list(keys)}})
+        return {m["ehash"]: np.asarray(v, dtype=np.float32) for m, v in zip(got["metadatas"], got["embeddings"])}
+
     def add_chunks(self, items: list[tuple[Record, np.ndarray]]) -> None:
         """Buffered: each add call costs ~0.3 s of commit here whatever its size, so records go in big batches."""
         self._pending[0].extend(items)

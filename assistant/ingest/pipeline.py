@@ -250,10 +250,13 @@ def _embed(docs: list[Document], w: writer.Writer, embedder: Embedder, tokenizer
         part = chunks[i:i + BATCH]
         texts = [c.indexed_text() for _, c in part]
         keys = [hashlib.sha1(t.encode()).hexdigest()[:16] for t in texts]
-        missing = [k for k, key in enumerate(keys) if key not in reuse]
-        vectors = embedder.passages([texts[k] for k in missing]) if missing else []
-        for k, v in zip(missing, vectors):
-            reuse[keys[k]] = v
+        # identical texts are embedded once: within the batch, across batches, and against the whole index
+        missing = {key: text for key, text in zip(keys, texts) if key not in reuse}
+        if missing and w.manifest:
+            reuse.update(w.stored(list(missing)))
+            missing = {key: text for key, text in missing.items() if key not in reuse}
+        vectors = embedder.passages(list(missing.values())) if missing else []
+        reuse.update(zip(missing, vectors))
         report.embedded += len(missing)
         report.reused += len(part) - len(missing)
         items = []
