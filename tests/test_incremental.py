@@ -98,18 +98,19 @@ def test_unchanged_changed_deleted_and_rebuild(corpus, counting):
 
 
 def test_bm25_is_persisted_with_the_index_and_follows_updates(corpus, counting):
+    from assistant.answering.calibration import BM25_B
     from assistant.index import bm25 as bm25_store
 
     data, index = corpus
     tok = get_tokenizer()
     update_index([data], index, counting, tok)
     store = Store.open(index)
-    loaded = bm25_store.load(store.location.bm25_dir, store.generation)
+    loaded = bm25_store.load(store.location.bm25_dir, store.generation, BM25_B)
     assert loaded is not None and len(loaded[1]) == 34
     (data / "water.md").unlink()
     update_index([data], index, counting, tok)
     store = Store.open(index)
-    assert bm25_store.load(store.location.bm25_dir, store.generation)[1].__len__() == 31
+    assert bm25_store.load(store.location.bm25_dir, store.generation, BM25_B)[1].__len__() == 31
     retriever = Retriever(store, counting, tok)  # opened from the persisted table, same answers as rebuilt
     fresh_table, tokens = bm25_store.rows(store.chunks())
     assert [p.id for p in retriever.paragraphs] == list(dict.fromkeys(r["pid"] for r in fresh_table))

@@ -125,3 +125,15 @@ def test_sources_listing_needs_the_key_when_set(many):
         assert httpx.get(server.url + "/api/sources").status_code == 401
         ok = httpx.get(server.url + "/api/sources", headers={"Authorization": "Bearer k-123"})
         assert ok.status_code == 200 and ok.json()["sources"]
+
+
+@pytest.mark.parametrize("question", ["农村公路建设存在什么问题？", "巡视组从哪天开始进驻？", "水利资金倾斜不足的问题在哪些地方？",
+                                      "产业扶贫的带贫效果怎么样", "报告里说的健康扶贫医疗保障报销比例是多少？"])
+def test_a_report_reads_the_same_alone_and_among_others(many, assistant, question):
+    """Word statistics (IDF, BM25 lengths, known words) come from the sources a question is kept to, so the
+    report restricted inside a shared index answers exactly as an index of the report alone does."""
+    alone, shared = assistant.ask(question), many.ask(question, sources=[REPORT.name])
+    assert shared.answer == alone.answer and shared.refused == alone.refused
+    assert [(p.paragraph, p.score) for p in shared.retrieved] == [(p.paragraph, p.score) for p in alone.retrieved]
+    assert assistant.retriever.idf("农村公路") == many.retriever.scope([REPORT.name]).idf("农村公路") \
+        != many.retriever.idf("农村公路")

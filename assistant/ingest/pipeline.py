@@ -230,7 +230,7 @@ def _apply(files: dict[str, Path], w: writer.Writer, embedder: Embedder, tokeniz
     del live
     from assistant.answering.calibration import BM25_B
 
-    bm25_store.save(w.bm25_dir, w.manifest["generation"], table, bm25_store.index(tokenized, BM25_B))
+    bm25_store.save(w.bm25_dir, w.manifest["generation"], table, bm25_store.Postings.build(tokenized, BM25_B))
     report.files, report.chunks = len(sources), len(table)
     report.paragraphs = len({m["pid"] for m in table})
 
