@@ -26,7 +26,7 @@ STOPWORDS = frozenset("""
 # Words a question uses to frame what it asks ("…的背景", "…是什么角色", "…有哪些表现"), not what it is about.
 FRAME_WORDS = frozenset("""
 表现 背景 角色 含义 意思 定义 内容 原因 作用 评价 看法 态度 特点 方式 目的 意义 结果 影响 程度 时间 多长时间 多久 多长 时候
-关于 主要 相关 有关 涉及 包括 包含 属于 出现 发现 怎么回事 介绍 说明 总结 概括 一下 哪方面 方面 地方
+关于 提出 主要 相关 有关 涉及 包括 包含 属于 出现 发现 怎么回事 介绍 说明 总结 概括 一下 哪方面 方面 地方
 """.split())
 # Characters that carry no topic; a token made only of them ("中有", "中是") is a segmentation by-product.
 FUNCTION_CHARS = frozenset("的了是在和与及或等对把被将也都就又还而并其之于以为从由向到中上下这那此该各有吗呢吧啊呀么个")
