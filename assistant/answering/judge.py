@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 from assistant.answering.calibration import MAX_PARAGRAPHS, NO_WORDS_PARAGRAPHS, SENTENCE_RATIO, Decision
 from assistant.answering.gaps import (DIGITS, NUMBER, asked_term, defines, gaps, mentioned_term, missing_numbers,
-                                      phrase_split, undefined_term, unmentioned_years)
+                                      phrase_split, pinned, pinned_gap, undefined_term, unmentioned_years)
 from assistant.answering.retrieve import Hit, Query
 from assistant.answering.understand import QUANTITY, YES_NO
 from assistant.ingest.document import Paragraph, split_sentences
@@ -93,9 +93,16 @@ def context_text(p: Paragraph, lexicon: Lexicon) -> str:
     return (p.section or "") + "\n" + (prev.text + "\n" if prev else "") + p.text
 
 
+# A sentence that asks (「沉香如屑的主演有谁。」, 「问北京地铁19号线共计多少个站点」: scraped pages repeat the question in
+# titles and "people also ask" lists) holds the question's words but never its answer.
+ASKING = re.compile(r"[？?]\s*$|^问(?![题候答卷诊责])|(?:谁|什么|多少|哪[里儿个些]?|几[个天年次]?|吗)[。！!]?\s*$")
+
+
 def _sentences(hit: Hit) -> list[tuple[int, int]]:
     out = []
     for s, e in split_sentences(hit.paragraph.text):
+        if ASKING.search(hit.paragraph.text[s:e].strip()):
+            continue
         m = CONNECTOR.match(hit.paragraph.text[s:e])
         if m and m.end() < e - s:
             s += m.end()  # quote the claim, not the "比如," that joins it to the previous sentence
@@ -106,6 +113,7 @@ def _sentences(hit: Hit) -> list[tuple[int, int]]:
 def rank_sentences(query: Query, hits: list[Hit], words: Words, lexicon: Lexicon) -> list[Sentence]:
     terms = question_terms(query.text, words, lexicon)
     wants_number = bool(QUANTITY.search(query.text))
+    wants = [gives for gives, _ in pinned(query.text)]  # a date, a venue, a rate: the sentence that gives it first
     best_hit = hits[0].score if hits else 0.0
     ranked = []
     for hit in hits[:MAX_PARAGRAPHS]:
@@ -118,6 +126,8 @@ def rank_sentences(query: Query, hits: list[Hit], words: Words, lexicon: Lexicon
             cov_ctx = coverage(terms, context, words, lexicon)  # what the paragraph as a whole supports
             score = 0.6 * cov + 0.2 * cov_ctx + 0.2 * (hit.score / best_hit if best_hit else 0)
             if wants_number and NUMBER.search(text):
+                score += 0.2
+            if wants and all(g.search(text) for g in wants):
                 score += 0.2
             ranked.append(Sentence(hit.paragraph, s, e, score, cov, hit.score))
     ranked.sort(key=lambda x: -x.score)
@@ -189,6 +199,9 @@ def assess(query: Query, hits: list[Hit], words: Words, lexicon: Lexicon, readin
                                                                                                   contexts))
     if missing:
         return Assessment(False, f"报告中没有提到{'、'.join(f'“{m}”' for m in missing)}，无法回答这个问题", [])
+    pinned = None if asks_whether else pinned_gap(query.text, [s.text for s in ranked])
+    if pinned:  # 「…在哪里举行？」 of sentences on the event that never say where
+        return Assessment(False, f"找到的段落没有给出问题问的{pinned}，无法回答这个问题", [])
     named = mentioned_term(query.text)
     if named and not any(named in t for t in texts):
         return Assessment(False, f"报告中没有提到“{named}”", [])  # asked whether it says X, and X is nowhere

@@ -1,0 +1,48 @@
+"""A fact question pins down a date, a venue or a rate: it is answered by a sentence that gives it, and refused
+when the passages on its topic never do (another edition, a preview). A sentence that only repeats a question
+(scraped titles, "people also ask") is never quoted as the answer."""
+from __future__ import annotations
+
+import pytest
+
+EXPO = ("第五届中国国际进口博览会将于11月5日至10日在上海国家会展中心举行。本届博览会共有145个国家和地区参展，"
+        "参展企业超过2800家。")
+PREVIEW = ("网友提问：进口博览会的主办单位是谁？第四届进口博览会吸引了众多企业参展，展会规模再创新高，主办方表示展会取得圆满成功。\n\n"
+           "问进口博览会什么时候举行\n\n业内人士认为，进口博览会为各国企业提供了展示产品的机会。")
+
+
+@pytest.fixture(scope="module")
+def news(tmp_path_factory, embedder):
+    from assistant.answering.assistant import Assistant
+    from assistant.config import load_config
+
+    base = tmp_path_factory.mktemp("pinned")
+    data = base / "data"
+    data.mkdir()
+    (data / "expo.txt").write_text(EXPO, encoding="utf-8")
+    (data / "preview.txt").write_text(PREVIEW, encoding="utf-8")
+    return Assistant.from_config(load_config(overrides={"data_dir": str(data), "index_dir": str(base / "index")}),
+                                 notify=lambda m: None, embedder=embedder)
+
+
+@pytest.mark.parametrize("question, said", [("进口博览会在哪里举行？", "上海"), ("进口博览会什么时候举行？", "11月5日")])
+def test_the_sentence_giving_the_pinned_fact_answers(news, question, said):
+    answer = news.ask(question, sources=["expo.txt"])
+    assert not answer.refused and said in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize("question", ["进口博览会在哪里举行？", "进口博览会什么时候举行？", "参展企业的比例是多少？"])
+def test_passages_on_the_topic_that_never_give_it_are_refused(news, question):
+    answer = news.ask(question, sources=["preview.txt"])
+    assert answer.refused and not answer.citations, answer.answer
+
+
+def test_a_rate_is_not_answered_by_a_count(news):
+    answer = news.ask("参展国家的比例是多少？", sources=["expo.txt"])
+    assert answer.refused, answer.answer
+
+
+def test_a_sentence_that_asks_is_never_the_answer(news):
+    for question in ("进口博览会的主办单位是谁？", "进口博览会什么时候举行？", "问进口博览会什么时候举行"):
+        answer = news.ask(question)
+        assert not any("是谁" in c.quote or "问进口" in c.quote for c in answer.citations), answer.answer
