@@ -46,3 +46,10 @@ def test_a_sentence_that_asks_is_never_the_answer(news):
     for question in ("进口博览会的主办单位是谁？", "进口博览会什么时候举行？", "问进口博览会什么时候举行"):
         answer = news.ask(question)
         assert not any("是谁" in c.quote or "问进口" in c.quote for c in answer.citations), answer.answer
+
+
+def test_the_refusal_says_what_is_missing_and_names_the_files_it_looked_at(news):
+    answer = news.ask("进口博览会在哪里举行？", sources=["preview.txt"])
+    assert "地点" in answer.answer, answer.answer
+    both = news.ask("进口博览会的参展费用是多少钱？")
+    assert both.refused and "preview.txt" in both.answer and "expo.txt" in both.answer, both.answer

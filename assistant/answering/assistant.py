@@ -41,11 +41,12 @@ def _without_secrets(text: str, config: Config) -> str:
 
 def _refusal(hits: list[Hit], assessment: Assessment) -> str:
     text = "报告中没有找到能回答这个问题的信息。"
-    if assessment.reason.startswith(("报告中没有提到", "报告提到了")):
-        text = assessment.reason + "。"  # what exactly it lacks (第三轮, “五级书记”)
+    if assessment.reason.startswith(("报告中没有提到", "报告提到了", "找到的段落没有给出")):
+        text = assessment.reason + "。"  # what exactly it lacks (第三轮, “五级书记”, the venue asked for)
     near = [h.paragraph for h in hits[:2]]
     if near and assessment.reason != "索引中没有段落":
-        text += "可能相关的段落：" + "、".join(f"第{p.number}段" for p in near) + "。"
+        several = len({p.source for p in near}) > 1  # 「第1段、第1段」 of two files says nothing: name them
+        text += "可能相关的段落：" + "、".join(f"{p.source + ' ' if several else ''}第{p.number}段" for p in near) + "。"
     return text
 
 
