@@ -10,6 +10,9 @@ EXPO = ("第五届中国国际进口博览会将于11月5日至10日在上海国
 PREVIEW = ("网友提问：进口博览会的主办单位是谁？第四届进口博览会吸引了众多企业参展，展会规模再创新高，主办方表示展会取得圆满成功。\n\n"
            "问进口博览会什么时候举行\n\n业内人士认为，进口博览会为各国企业提供了展示产品的机会。")
 
+FILM = "电影《海边》由王小明、李小红主演，讲述了一个渔村家庭的故事，影片将于12月16日在全国上映。"
+TRAILER = "电影《海边》的预告片发布后，网友纷纷表示期待，影片讲述了一个渔村家庭的温暖故事。"
+
 
 @pytest.fixture(scope="module")
 def news(tmp_path_factory, embedder):
@@ -21,19 +24,27 @@ def news(tmp_path_factory, embedder):
     data.mkdir()
     (data / "expo.txt").write_text(EXPO, encoding="utf-8")
     (data / "preview.txt").write_text(PREVIEW, encoding="utf-8")
+    (data / "film.txt").write_text(FILM, encoding="utf-8")
+    (data / "trailer.txt").write_text(TRAILER, encoding="utf-8")
     return Assistant.from_config(load_config(overrides={"data_dir": str(data), "index_dir": str(base / "index")}),
                                  notify=lambda m: None, embedder=embedder)
 
 
-@pytest.mark.parametrize("question, said", [("进口博览会在哪里举行？", "上海"), ("进口博览会什么时候举行？", "11月5日")])
-def test_the_sentence_giving_the_pinned_fact_answers(news, question, said):
-    answer = news.ask(question, sources=["expo.txt"])
+@pytest.mark.parametrize("question, source, said", [
+    ("进口博览会在哪里举行？", "expo.txt", "上海"), ("进口博览会什么时候举行？", "expo.txt", "11月5日"),
+    ("进口博览会的开幕时间", "expo.txt", "11月5日"), ("《海边》的主演是谁？", "film.txt", "王小明"),
+    ("《海边》上映时间？", "film.txt", "12月16日")])
+def test_the_sentence_giving_the_pinned_fact_answers(news, question, source, said):
+    answer = news.ask(question, sources=[source])
     assert not answer.refused and said in answer.answer, answer.answer
 
 
-@pytest.mark.parametrize("question", ["进口博览会在哪里举行？", "进口博览会什么时候举行？", "参展企业的比例是多少？"])
-def test_passages_on_the_topic_that_never_give_it_are_refused(news, question):
-    answer = news.ask(question, sources=["preview.txt"])
+@pytest.mark.parametrize("question, source", [
+    ("进口博览会在哪里举行？", "preview.txt"), ("进口博览会什么时候举行？", "preview.txt"),
+    ("进口博览会的开幕时间", "preview.txt"), ("参展企业的比例是多少？", "preview.txt"),
+    ("《海边》的主演是谁？", "trailer.txt"), ("《海边》上映时间？", "trailer.txt")])
+def test_passages_on_the_topic_that_never_give_it_are_refused(news, question, source):
+    answer = news.ask(question, sources=[source])
     assert answer.refused and not answer.citations, answer.answer
 
 

@@ -241,13 +241,16 @@ VENUE = re.compile(r"(在|于|落户|移师|来到)[^，。；;,]{1,30}(举行|�
                    r"(举办|主办|承办)(地|城市|国|方)|东道主|花落|地点[为是：:]|(?<![全各本该我])[\u4e00-\u9fff]{1,5}(市|省|县|镇|州)")
 ASKS_RATE = re.compile(r"(率|比例|占比|比重|份额|涨幅|跌幅|增速|增幅|降幅)(是|为|有|达到)?(多少|几)")
 RATE = re.compile(r"\d\s*[%％‰]|百分之|个百分点|\d\s*成|[一二三四五六七八九]成")
-ASKS_WHEN = re.compile(r"何时|哪天|哪一天|什么时候|啥时候|几月|几号|日期|什么时间|(的|开始|结束|举行|举办|召开|发布|生效|开幕|闭幕"
-                       r"|去世|上映|播出|颁奖|上市|发射|成立)时间[？?。\s]*$|when\b|what date", re.I)
+ASKS_WHEN = re.compile(r"何时|哪天|哪一天|什么时候|啥时候|几月|几号|日期|什么时间|(?<![多长])时间[？?。\s]*$|when\b|what date",
+                       re.I)
+# a day, not an hour: 「18：30分」 or 「下午」 says when in the day, not which day
 WHEN = re.compile(r"\d{1,2}\s*月|\d{1,2}\s*日|\d{4}\s*[-/.年]\s*\d{1,2}|[一二三四五六七八九十]+月|[上中下]旬|年底|年初|月底|"
-                  r"月初|昨天|今天|明天|前天|当天|近日|日前|本周|上周|下周|周[一二三四五六日末]|星期|凌晨|上午|下午|晚间")
+                  r"月初|昨天|今天|明天|前天|当天|近日|日前|本周|上周|下周|周[一二三四五六日末]|星期")
+ASKS_CAST = re.compile(r"主演|谁演|演员(有|是)|饰演|扮演者|出演")
+CAST = re.compile(r"主演|饰演|出演|领衔|主角|扮演|演员|加盟|搭档|联袂")
 
 
-PINNED = ((ASKS_WHEN, WHEN, "时间"), (ASKS_VENUE, VENUE, "地点"), (ASKS_RATE, RATE, "比率"))
+PINNED = ((ASKS_WHEN, WHEN, "时间"), (ASKS_VENUE, VENUE, "地点"), (ASKS_RATE, RATE, "比率"), (ASKS_CAST, CAST, "演员"))
 
 
 def pinned(question: str) -> list[tuple[re.Pattern, str]]:
@@ -256,7 +259,7 @@ def pinned(question: str) -> list[tuple[re.Pattern, str]]:
 
 
 def pinned_gap(question: str, sentences: list[str]) -> str | None:
-    """What a fact question pins down (a date, a venue, a rate) that none of SENTENCES — the answer's candidates —
+    """What a fact question pins down (a date, a venue, a rate, a cast) that none of SENTENCES — the answer's candidates —
     gives, named for the refusal; None when nothing pinned is missing."""
     for gives, what in pinned(question):
         if not any(gives.search(s) for s in sentences):
