@@ -4,7 +4,7 @@ from __future__ import annotations
 import copy
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Sequence
 
 import numpy as np
@@ -23,6 +23,7 @@ from assistant.index.store import Store
 from assistant.index.tokens import Tokenizer
 from assistant.ingest.document import Paragraph
 
+LOCAL_DENSE = 2000  # a scope of at most this many chunks is searched exactly in memory (3 MB of vectors)
 EXAMPLES = re.compile(r"^(比如|例如|譬如|如|具体来看|具体而言)[,，:：]")  # a paragraph of examples of the one before
 
 
@@ -172,9 +173,7 @@ class Retriever:
         if tokens:
             bm25 = np.maximum(bm25, np.maximum.reduceat(self.bm25_chunks(tokens), self._para_starts))
         dense = np.full(n, np.nan)
-        sources = self._scope.sources
-        found = self.store.query(self.embedder.query(text), pool, list(sources)) if sources else \
-            self.store.query(self.embedder.query(text), pool)
+        found = self._dense(self.embedder.query(text), pool)
         for chunk_id, sim in found:
             row = self._chunk_row.get(chunk_id)
             if row is not None:
@@ -192,6 +191,24 @@ class Retriever:
         for i, prev in self._examples:
             fused[i] = max(fused[i], EXAMPLE_SHARE * fused[prev])
         return fused, bm25, np.nan_to_num(dense, nan=0.0), sum(self.idf(t) for t in set(tokens))
+
+    def _dense(self, vector: np.ndarray, pool: int) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity) of the POOL nearest chunks in scope. A scope of a few reports is searched
+        exactly, from its vectors fetched once (the vector store's filtered search costs more than that, and is
+        approximate); the whole index through the vector store's own index."""
+        sources = self._scope.sources
+        if not sources:
+            return self.store.query(vector, pool)
+        if self._scope.n > LOCAL_DENSE or not hasattr(self.store, "vectors"):
+            return self.store.query(vector, pool, list(sources))
+        if "vectors" not in self._scope.cache:
+            self._scope.cache["vectors"] = self.store.vectors(list(sources))
+        ids, vecs = self._scope.cache["vectors"]
+        if not ids:
+            return []
+        sims = vecs @ np.asarray(vector, dtype=np.float32)
+        order = _top(sims, min(pool, len(ids)))
+        return [(ids[i], float(sims[i])) for i in order]
 
     def _heading_match(self, tokens: list[str]) -> np.ndarray:
         """Per paragraph: the IDF-weighted share of the query's words found in its section heading."""
@@ -281,6 +298,7 @@ class _Scope:
     chunks: np.ndarray | None  # boolean, per chunk
     df: np.ndarray  # per word: chunks in scope that contain it
     n: int  # chunks in scope
+    cache: dict = field(default_factory=dict, compare=False)  # the scope's vectors, fetched on first use
 
 
 def _top(scores: np.ndarray, k: int) -> np.ndarray:

@@ -255,6 +255,13 @@ class Store:
                          include=["distances"], where=where)
         return [(i, 1.0 - d / 2.0) for i, d in zip(res["ids"][0], res["distances"][0])]
 
+    def vectors(self, sources: list[str]) -> tuple[list[str], np.ndarray]:
+        """The chunk ids of SOURCES and their embeddings (one row each), for searching a few reports exactly."""
+        got = self._call(self._chunks.get, where={"source": {"$in": list(sources)}}, include=["embeddings"])
+        ids = list(got["ids"])
+        vecs = np.asarray(got["embeddings"], dtype=np.float32) if ids else np.zeros((0, 0), dtype=np.float32)
+        return ids, vecs
+
     def close(self) -> None:
         self._client = self._chunks = self._docs = None
         if not self.location.url:
