@@ -314,3 +314,46 @@ def test_report_markup_is_shown_as_text_and_never_runs(browser, unsafe_server):
     assert not page.css("#ra-fulltext img, #ra-fulltext script")
     assert page.d.execute_script("return typeof window.__pwned") == "undefined"
     assert "网页安全测试报告" in page.d.title
+
+
+CONTRAST_JS = """
+function rgba(s) { const m = s.match(/[\\d.]+/g).map(Number); return m.length === 3 ? [...m, 1] : m; }
+function background(el) {  // the colour seen behind EL: its own and its ancestors' backgrounds, composited
+  const layers = [];
+  for (let e = el; e; e = e.parentElement) {
+    const c = rgba(getComputedStyle(e).backgroundColor);
+    if (c[3] > 0) layers.push(c);
+    if (c[3] >= 1) break;
+  }
+  let out = [255, 255, 255];
+  for (const c of layers.reverse()) out = out.map((v, i) => c[i] * c[3] + v * (1 - c[3]));
+  return out;
+}
+function lum(c) {
+  const [r, g, b] = c.slice(0, 3).map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+const el = arguments[0], a = lum(rgba(getComputedStyle(el).color)), b = lum(background(el));
+return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_highlighted_quotes_are_readable_in_light_and_dark_mode(browser, server, scheme):
+    """The OS colour scheme switches gradio's theme; the quote highlighted in a card and the cited paragraph in
+    原文 keep a contrast ratio of at least 4.5 (WCAG AA) in both."""
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia",
+                            {"features": [{"name": "prefers-color-scheme", "value": scheme}]})
+    try:
+        page = Page(browser, server.url).open()
+        assert page.d.execute_script("return document.querySelector('.dark') !== null") == (scheme == "dark")
+        answer = page.ask("巡视组从哪天开始进驻？")
+        mark = page.css(".ra-card mark", answer)[0]
+        assert page.d.execute_script(CONTRAST_JS, mark) >= 4.5
+        page.css("a.ra-goto", answer)[0].click()
+        para = page.wait(lambda: [p for p in page.css("#para-0-2") if p.is_displayed()], "paragraph 2 in 原文")[0]
+        text = page.css(".ra-para-text", para)[0]
+        assert page.d.execute_script(CONTRAST_JS, text) >= 4.5
+        page.shot(f"answer-{scheme}.png")
+    finally:
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
