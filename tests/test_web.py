@@ -59,9 +59,10 @@ def test_highlight_marks_the_quote_and_ignores_a_bad_span():
 
 
 def test_card_has_its_id_section_paragraph_link_score_and_escaped_text():
-    html = citation_card(citation(), turn=3)
+    html = citation_card(citation(), turn=3, rank=2)
     assert html.startswith('<div class="ra-card" id="cite-3-1">')
-    assert "第2段" in html and 'href="#para-0-2"' in html and "相关度 0.88" in html and "小标题&lt;b&gt;" in html
+    assert "第2段" in html and 'href="#para-0-2"' in html and "检索第2名" in html and "小标题&lt;b&gt;" in html
+    assert "相关度" not in html and "0.88" not in html  # a fused score has no scale a reader knows
     assert "<mark>&lt;script&gt;" in html
     assert raw_tags(html) == []
 
@@ -73,6 +74,21 @@ def test_answer_html_has_cards_copy_text_and_no_newlines():
     assert 'href="#cite-2-1"' in html and 'id="cite-2-1"' in html and "来源" in html
     assert 'class="ra-copy"' in html and "extractive · 0.1 秒" in html
     assert plain_text(answer).startswith("第一句[1]。") and "来源：\n[1] r.txt 第2段" in plain_text(answer)
+
+
+def test_two_quotes_of_one_paragraph_share_one_card_with_both_highlighted():
+    text = "第一句话。第二句话。第三句话。"
+    one = Citation(1, "r.txt", 2, None, text, "第一句话。", 0, 5, 0.9)
+    three = Citation(2, "r.txt", 2, None, text, "第三句话。", 10, 15, 0.8)
+    other = Citation(3, "r.txt", 1, None, "第一段。", "第一段。", 0, 4, 0.7)
+    answer = Answer("q", "甲[1]；乙[2]；丙[3]。", False, [one, three, other],
+                    [Passage("r.txt", 1, None, "第一段。", 0.9), Passage("r.txt", 2, None, text, 0.8)])
+    html = answer_html(answer, 5, DocIndex(DOCS))
+    assert html.count('class="ra-card"') == 2 and 'id="cite-5-2"' in html  # marker [2] still has a target
+    assert "[1][2]</span>" in html and html.count("<mark>") == 3
+    assert "<mark>第一句话。</mark>第二句话。<mark>第三句话。</mark>" in html
+    assert "检索第2名" in html and "检索第1名" in html
+    assert highlight("abcdef", 1, 3, (2, 5)) == "a<mark>bc</mark><mark>de</mark>f"  # overlapping spans, no text twice
 
 
 def test_refusal_offers_two_nearby_paragraphs_not_an_error():

@@ -209,7 +209,7 @@ def test_answer_links_markers_to_source_cards(page):
     assert markers, answer.text
     target = markers[0].get_attribute("href").split("#")[1]
     card = page.css(f"#{target}", answer)[0]
-    assert "2018年10月17日" in card.text and "第2段" in card.text and "相关度" in card.text
+    assert "2018年10月17日" in card.text and "第2段" in card.text and "检索第1名" in card.text
     assert "2018年10月17日" in page.css("mark", card)[0].text  # the quoted span is highlighted
     markers[0].click()
     page.wait(lambda: "ra-flash" in card.get_attribute("class"), "the card to flash after its marker is clicked")
@@ -357,3 +357,15 @@ def test_highlighted_quotes_are_readable_in_light_and_dark_mode(browser, server,
         page.shot(f"answer-{scheme}.png")
     finally:
         browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
+
+
+def test_quotes_of_one_paragraph_share_a_card_and_each_marker_finds_it(page):
+    answer = page.ask("易地扶贫搬迁方面存在哪些问题？")
+    markers = page.css("a.ra-marker", answer)
+    cards = page.css(".ra-card", answer)
+    assert len(markers) > len(cards) >= 1, answer.text  # several items of paragraph 7, one card for it
+    card = [c for c in cards if "第7段" in c.text][0]
+    assert len(page.css("mark", card)) >= 2
+    second = [m for m in markers if m.text == "[2]"][0]
+    second.click()
+    page.wait(lambda: "ra-flash" in card.get_attribute("class"), "the shared card to flash for marker [2]")

@@ -50,11 +50,23 @@ def link_markers(text: str, turn: int | None, known: Iterable[int] = ()) -> str:
     return "".join(out)
 
 
-def highlight(text: str, start: int, end: int) -> str:
-    """TEXT escaped with ``text[start:end]`` inside <mark>; an out-of-range span marks nothing."""
-    if not 0 <= start < end <= len(text):
-        return esc(text)
-    return esc(text[:start]) + "<mark>" + esc(text[start:end]) + "</mark>" + esc(text[end:])
+def highlight(text: str, start: int, end: int, *more: tuple[int, int]) -> str:
+    """TEXT escaped with ``text[start:end]`` (and each further (start, end)) inside <mark>; out-of-range spans
+    mark nothing, overlapping ones are joined."""
+    spans = sorted((s, e) for s, e in ((start, end), *more) if 0 <= s < e <= len(text))
+    out, pos = [], 0
+    for s, e in spans:
+        s = max(s, pos)
+        if s >= e:
+            continue
+        out += [esc(text[pos:s]), "<mark>", esc(text[s:e]), "</mark>"]
+        pos = e
+    return "".join(out) + esc(text[pos:])
+
+
+def _rank(rank: int | None) -> str:
+    """Where retrieval put the paragraph: a place people read at once (a fused score has no scale they know)."""
+    return f' · <span class="ra-score" title="检索到的段落中的排名">检索第{rank}名</span>' if rank else ""
 
 
 def _where(section: str | None, number: int, doc: int, title: str | None, heading: bool = False) -> str:
@@ -66,18 +78,34 @@ def _where(section: str | None, number: int, doc: int, title: str | None, headin
             f'<a class="ra-goto" href="#{pid}" title="在原文中查看">{label}</a>')
 
 
-def citation_card(c: Citation, turn: int, doc: int = 0, title: str | None = None) -> str:
-    return (f'<div class="ra-card" id="cite-{turn}-{c.n}">'
-            f'<div class="ra-card-head"><span class="ra-card-n">[{c.n}]</span> {_where(c.section, c.paragraph, doc, title, c.kind == "heading")}'
-            f' · <span class="ra-score">相关度 {c.score:.2f}</span></div>'
-            f'<div class="ra-card-text">{highlight(c.text, c.start, c.end)}</div></div>')
+def citation_card(c: Citation, turn: int, doc: int = 0, title: str | None = None, rank: int | None = None,
+                  also: Sequence[Citation] = ()) -> str:
+    """The card of C's paragraph; ALSO are further citations of the same paragraph, shown on this one card (their
+    markers lead here, their quotes are highlighted too)."""
+    numbers = "".join(f"[{x.n}]" for x in (c, *also))
+    aliases = "".join(f'<span class="ra-alias" id="cite-{turn}-{x.n}"></span>' for x in also)
+    return (f'<div class="ra-card" id="cite-{turn}-{c.n}">{aliases}'
+            f'<div class="ra-card-head"><span class="ra-card-n">{numbers}</span> '
+            f'{_where(c.section, c.paragraph, doc, title, c.kind == "heading")}{_rank(rank)}</div>'
+            f'<div class="ra-card-text">{highlight(c.text, c.start, c.end, *((x.start, x.end) for x in also))}'
+            f'</div></div>')
 
 
-def passage_card(p: Passage, doc: int = 0, title: str | None = None) -> str:
+def passage_card(p: Passage, doc: int = 0, title: str | None = None, rank: int | None = None) -> str:
     """A retrieved paragraph offered after a refusal: no marker, nothing quoted."""
     return (f'<div class="ra-card ra-nearby"><div class="ra-card-head">{_where(p.section, p.paragraph, doc, title)}'
-            f' · <span class="ra-score">相关度 {p.score:.2f}</span></div>'
-            f'<div class="ra-card-text">{esc(p.text)}</div></div>')
+            f'{_rank(rank)}</div><div class="ra-card-text">{esc(p.text)}</div></div>')
+
+
+def _cards(answer: Answer, turn: int, docs: "DocIndex") -> list[str]:
+    """One card per cited paragraph, in marker order (two quotes of one paragraph share its card)."""
+    ranks = {(p.source, p.paragraph): i for i, p in enumerate(answer.retrieved, 1)}
+    groups: dict[tuple, list[Citation]] = {}
+    for c in answer.citations:
+        groups.setdefault((c.source, c.paragraph, c.kind), []).append(c)
+    return [citation_card(first, turn, docs.doc(first.source), docs.title(first.source),
+                          ranks.get((first.source, first.paragraph)), rest)
+            for first, *rest in groups.values()]
 
 
 def plain_text(answer: Answer) -> str:
@@ -109,11 +137,11 @@ def answer_html(answer: Answer, turn: int, docs: DocIndex) -> str:
     if answer.refused:
         near = answer.retrieved[:2]
         if near:
-            parts.append('<div class="ra-cards-title">可能相关</div>')
-            parts.extend(passage_card(p, docs.doc(p.source), docs.title(p.source)) for p in near)
+            parts.append('<div class="ra-cards-title">可能相关（没有引用，仅供参考）</div>')
+            parts.extend(passage_card(p, docs.doc(p.source), docs.title(p.source), i) for i, p in enumerate(near, 1))
     elif answer.citations:
         parts.append('<div class="ra-cards-title">来源</div>')
-        parts.extend(citation_card(c, turn, docs.doc(c.source), docs.title(c.source)) for c in answer.citations)
+        parts.extend(_cards(answer, turn, docs))
     parts.append(f'<div class="ra-foot"><button type="button" class="ra-copy">复制回答和出处</button>'
                  f'<span class="ra-meta">{esc(answer.backend)} · {answer.elapsed_ms / 1000:.1f} 秒</span></div>'
                  f'<div class="ra-plain">{esc(plain_text(answer))}</div></div>')

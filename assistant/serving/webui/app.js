@@ -75,7 +75,8 @@
     var marker = t.closest("a.ra-marker");
     if (marker) {
       event.preventDefault();
-      var card = document.getElementById(target(marker));
+      var found = document.getElementById(target(marker));
+      var card = found && (found.closest(".ra-card") || found);  // a second quote of a paragraph: its shared card
       if (card) { card.scrollIntoView({block: "nearest", behavior: "smooth"}); flash(card); }
       return;
     }
