@@ -104,10 +104,11 @@ def test_web_chat_shows_the_new_report_after_a_reload_and_cites_it(served):
     from assistant.serving.web import Chat
 
     chat = Chat(served)
-    assert chat.page() == ({"__type__": "update"},) * 4  # the page as built is current: nothing to send
+    assert chat.page() == ({"__type__": "update"},) * 7  # the page as built is current: nothing to send
     ingest_elsewhere(served)
-    header, sources, note, fulltext = chat.page()
-    assert "2 份报告" in header and "共 32 个段落" in note and "五十兆瓦" in fulltext
+    header, sources, note, fulltext, *examples = chat.page()
+    assert "2 份报告" in header and "这 2 份报告" in header and "共 32 个段落" in note and "五十兆瓦" in fulltext
+    assert len(examples) == 3 and examples[0] == "这份报告讲了什么？"
     assert [v for v in sources["value"]] == ["central-inspection-poverty-alleviation-2019.txt", "solar.txt"]
     *_, (box, messages, turns, full) = list(chat.respond(Q_NEW, [], [], 5, "extractive"))
     assert "solar.txt" in messages[-1]["content"] or "光伏报告" in messages[-1]["content"]

@@ -195,8 +195,9 @@ def page(browser, server):
 
 def test_page_names_the_report_and_offers_examples(page):
     assert "聚焦脱贫攻坚" in page.css("#ra-header h1")[0].text
-    examples = [b.text for b in page.css(".ra-example")]
-    assert "巡视组从哪天开始进驻？" in examples
+    examples = [b.text for b in page.css(".ra-example")]  # drawn from the report: its outline, its first sections
+    assert examples == ["这份报告讲了什么？", "关于“精准贯彻落实中央脱贫攻坚决策部署有差距”，报告说了什么？",
+                        "关于「“两个责任”有待进一步加强」，报告说了什么？"]
     assert page.d.execute_script("return window.raInstalled") is True  # our head script ran
     fetched = page.d.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
     external = [u for u in fetched if not u.startswith(page.url.rstrip("/")) and not u.startswith(("data:", "blob:"))]
@@ -216,10 +217,13 @@ def test_answer_links_markers_to_source_cards(page):
 
 
 def test_example_question_answers_with_several_cards_screenshot(page):
-    page.css(".ra-example")[1].click()  # 易地扶贫搬迁方面存在哪些问题？
+    page.css(".ra-example")[1].click()  # 关于“精准贯彻落实中央脱贫攻坚决策部署有差距”，报告说了什么？
     page.wait(lambda: page.answers() and "ra-streaming" not in page.answers()[-1].get_attribute("class"),
               "the example's answer")
-    answer = page.answers()[-1]
+    assert page.css(".ra-card", page.answers()[-1]) and not page.css(".ra-refusal", page.answers()[-1])
+    page.css("#ra-clear")[0].click()
+    page.wait(lambda: not page.answers(), "the chat to clear")
+    answer = page.ask("易地扶贫搬迁方面存在哪些问题？")
     assert "易地扶贫" in answer.text and page.css(".ra-card", answer)
     page.d.execute_script(  # show the question above its answer: scroll the chat's own scroller to the top
         "let e = arguments[0]; while (e && e.scrollHeight <= e.clientHeight) e = e.parentElement;"

@@ -32,7 +32,7 @@ from assistant.serving.render import (
 gr = load_gradio()
 log = logging.getLogger(__name__)
 
-EXAMPLES = ("巡视组从哪天开始进驻？", "易地扶贫搬迁方面存在哪些问题？", "针对这些问题，巡视组提出了什么要求？")
+GENERIC_EXAMPLES = ("报告发现了哪些问题？", "报告提出了哪些要求？")
 STREAM_EVERY = 0.05  # seconds between chat updates while an answer streams: a backend may yield per character
 
 
@@ -60,8 +60,18 @@ def report_title(documents: list[dict]) -> str:
 
 
 def header_html(documents: list[dict]) -> str:
-    return (f'<div class="ra-header"><h1>{esc(report_title(documents))}</h1><p>关于这份报告的问答助手：每句回答都标注'
+    which = "这份报告" if len(documents) <= 1 else f"这 {len(documents)} 份报告"
+    return (f'<div class="ra-header"><h1>{esc(report_title(documents))}</h1><p>关于{which}的问答助手：每句回答都标注'
             f'出处 [n]，点击 [n] 查看原文段落。</p></div>')
+
+
+def example_questions(headings: list[str], n: int = 3) -> list[str]:
+    """Questions that the indexed reports answer, drawn from them: the whole (its outline), then its first
+    sections by their headings; generic ones when a report has no headings."""
+    asks = ["这份报告讲了什么？"]
+    for h in headings[:n - 1]:
+        asks.append(f"关于{'「' + h + '」' if '“' in h else '“' + h + '”'}，报告说了什么？")
+    return (asks + list(GENERIC_EXAMPLES))[:n]
 
 
 def side_note_html(documents: list[dict]) -> str:
@@ -133,11 +143,12 @@ class Chat:
         it changed since the page was built (otherwise nothing is sent)."""
         view = self.view()
         if view.assistant is self.built.assistant:
-            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            return (gr.skip(),) * (4 + len(GENERIC_EXAMPLES) + 1)
         choices = source_choices(view.documents)
         return (header_html(view.documents), gr.update(choices=choices, value=[v for _, v in choices],
                                                        visible=len(choices) > 1),
-                side_note_html(view.documents), self.fulltext(view=view))
+                side_note_html(view.documents), self.fulltext(view=view),
+                *example_questions(view.assistant.retriever.headings(), len(GENERIC_EXAMPLES) + 1))
 
     def respond(self, question: str, messages: list[dict], turns: list[dict], top_k: float,
                 backend: str, sources: list[str] | None = None) -> Iterator[tuple]:
@@ -206,7 +217,9 @@ def build_ui(assistant, config: Config) -> gr.Blocks:
                                              placeholder="请在下方输入问题，或点击一个示例问题。")
                         gr.HTML('<div class="ra-examples-label">示例问题（点击即问）：</div>', js_on_load=None)
                         with gr.Row(elem_id="ra-examples"):
-                            examples = [gr.Button(q, size="sm", elem_classes=["ra-example"]) for q in EXAMPLES]
+                            examples = [gr.Button(q, size="sm", elem_classes=["ra-example"]) for q in
+                                        example_questions(chat.built.assistant.retriever.headings(),
+                                                          len(GENERIC_EXAMPLES) + 1)]
                         with gr.Row():
                             box = gr.Textbox(placeholder="输入关于报告的问题，按回车发送", show_label=False, lines=1,
                                              max_lines=6, scale=5, elem_id="ra-input", autofocus=True)
@@ -239,7 +252,7 @@ def build_ui(assistant, config: Config) -> gr.Blocks:
             b.click(lambda q: q, inputs=[b], outputs=[box], show_progress="hidden", queue=False).then(**ask)
         clear.click(chat.clear, outputs=[chatbot, turns, fulltext, box], show_progress="hidden", queue=False)
         chatbot.clear(chat.clear, outputs=[chatbot, turns, fulltext, box], show_progress="hidden", queue=False)
-        ui.load(chat.page, outputs=[header, sources, note, fulltext], show_progress="hidden", queue=False)
+        ui.load(chat.page, outputs=[header, sources, note, fulltext, *examples], show_progress="hidden", queue=False)
         show = "(n) => { window.raShowParagraph && window.raShowParagraph(n); }"
         go.click(None, inputs=[jump], js=show)
         jump.submit(None, inputs=[jump], js=show)
