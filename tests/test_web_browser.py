@@ -130,10 +130,14 @@ class Page:
     def __init__(self, driver, url: str):
         self.d, self.url = driver, url
 
-    def open(self) -> "Page":
+    def open(self, fresh: bool = True) -> "Page":
+        """The page; FRESH forgets the conversations this browser kept (tests start from an empty chat)."""
         from selenium.webdriver.common.by import By
 
         self.d.get(self.url)
+        if fresh:
+            self.d.execute_script("window.localStorage.clear()")
+            self.d.get(self.url)
         self.wait(lambda: self.d.find_elements(By.CSS_SELECTOR, "#ra-input textarea"), "the input box")
         return self
 
@@ -294,11 +298,11 @@ def test_sessions_and_clearing_are_separate(page):
     first = page.d.current_window_handle
     page.d.switch_to.new_window("tab")
     try:
-        other = Page(page.d, page.url).open()
-        assert other.answers() == []  # a new session starts empty
+        other = Page(page.d, page.url).open(fresh=False)
+        other.wait(lambda: len(other.answers()) == 1, "the conversation this browser kept")
+        other.css("#ra-clear")[0].click()  # 新对话: this tab starts another; the first tab's stays as it is
+        other.wait(lambda: not other.answers(), "the new conversation")
         other.ask("易地扶贫搬迁方面存在哪些问题？")
-        other.css("#ra-clear")[0].click()
-        other.wait(lambda: not other.answers(), "the cleared conversation")
     finally:
         page.d.close()
         page.d.switch_to.window(first)
@@ -373,3 +377,39 @@ def test_quotes_of_one_paragraph_share_a_card_and_each_marker_finds_it(page):
     second = [m for m in markers if m.text == "[2]"][0]
     second.click()
     page.wait(lambda: "ra-flash" in card.get_attribute("class"), "the shared card to flash for marker [2]")
+
+
+def test_conversations_last_across_reloads_and_can_be_switched_renamed_exported_and_deleted(page, tmp_path):
+    page.ask("巡视组从哪天开始进驻？")
+    page.ask("他们待了多久？")  # a follow-up: the restored conversation must still read it as one
+    page.open(fresh=False)  # reload
+    page.wait(lambda: len(page.answers()) == 2, "the conversation restored after a reload")
+    assert "2018年10月17日" in page.answers()[0].text
+    answer = page.ask("那是哪一年开始的？")
+    assert "2018" in answer.text, answer.text  # follow-up context survived the reload
+    page.css("#ra-clear")[0].click()  # 新对话
+    page.wait(lambda: not page.answers(), "a new conversation")
+    page.ask("易地扶贫搬迁方面存在哪些问题？")
+    box = page.css("#ra-chats input")[0]
+    assert "易地扶贫搬迁" in box.get_attribute("value")  # the picker names the open conversation
+    name = page.css("#ra-chat-name input, #ra-chat-name textarea")[0]
+    name.clear()
+    name.send_keys("搬迁问题汇总\n")
+    page.wait(lambda: "搬迁问题汇总" in page.css("#ra-chats input")[0].get_attribute("value"), "the new name")
+    page.d.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)})
+    page.wait(lambda: page.css("#ra-chat-export")[0].is_enabled(), "the export button")
+    page.css("#ra-chat-export")[0].click()
+    done = page.wait(lambda: [f for f in tmp_path.glob("*.md")], "the exported Markdown file")[0]
+    text = done.read_text(encoding="utf-8")
+    assert text.startswith("# 搬迁问题汇总") and "**问：** 易地扶贫搬迁方面存在哪些问题？" in text and "来源" in text
+    page.css("#ra-chats input")[0].click()  # switch back to the first conversation
+    first = page.wait(lambda: [o for o in page.css("ul.options li, [role=option]") if "巡视组从哪天" in o.text],
+                      "the first conversation in the list")[0]
+    first.click()
+    page.wait(lambda: len(page.answers()) == 3, "the first conversation, switched back to")
+    page.css("#ra-chat-delete")[0].click()
+    page.wait(lambda: not page.answers(), "the deleted conversation gone")
+    page.open(fresh=False)
+    page.css("#ra-chats input")[0].click()
+    listed = page.wait(lambda: [o.text for o in page.css("ul.options li, [role=option]")], "the list")
+    assert any("搬迁问题汇总" in t for t in listed) and not any("巡视组从哪天" in t for t in listed), listed

@@ -7,14 +7,18 @@ card, 第N段 → 原文, copy) are files in ``webui/`` handed to ``mount_gradio
 """
 from __future__ import annotations
 
+import hashlib
 import logging
+import tempfile
 import time
+from pathlib import Path
 from importlib import resources
 from typing import Any, Iterator
 
 from assistant.config import Config
 from assistant.contract import Answer
 from assistant.errors import AssistantError
+from assistant.serving import conversations
 from assistant.serving.gradio_loader import load as load_gradio
 from assistant.serving.live import LiveAssistant
 from assistant.serving.render import (
@@ -194,11 +198,62 @@ class Chat:
             yield gr.skip(), list(messages), list(turns), gr.skip()
             return
         messages[-1] = {"role": "assistant", "content": answer_html(answer, turn, view.docs)}
-        turns.append({"question": answer.question, "answer": answer.answer})
+        turns.append({"question": answer.question, "answer": answer.answer, "sources": answer.sources_text()})
         yield gr.skip(), list(messages), list(turns), self.fulltext(answer, view)
 
     def clear(self) -> tuple:
         return [], [], self.fulltext(), ""
+
+
+class Saved:
+    """Handlers of the conversations kept in the browser (``conversations``): the BrowserState value goes in and
+    comes out; the export is written to a temporary file for the download button."""
+
+    def __init__(self, chat: Chat):
+        self.chat = chat
+        self.exports = Path(tempfile.mkdtemp(prefix="ra-export-"))
+
+    def _picker(self, store) -> Any:
+        return gr.update(choices=conversations.choices(store), value=store.get("current"))
+
+    def _export(self, store) -> Any:
+        text = conversations.markdown(store)
+        if not text:
+            return gr.update(value=None, interactive=False)
+        path = self.exports / f"对话-{store['current']}.md"
+        path.write_text(text, encoding="utf-8")
+        return gr.update(value=str(path), interactive=True)
+
+    def restore(self, store) -> tuple:
+        """On page load: the conversation that was open, and the list."""
+        store = conversations._valid(store)
+        messages, turns = conversations.current(store)
+        return messages, turns, self._picker(store), conversations.title_of(store), self._export(store)
+
+    def remember(self, store, messages, turns) -> tuple:
+        store = conversations.save(store, messages or [], turns or [])
+        return store, self._picker(store), conversations.title_of(store), self._export(store)
+
+    def new(self, store) -> tuple:
+        store = conversations.start_new(store)
+        return (store, *self.chat.clear(), self._picker(store), "", self._export(store))
+
+    def pick(self, store, cid) -> tuple:
+        store, messages, turns = conversations.switch(store, cid)
+        return store, messages, turns, self.chat.fulltext(), conversations.title_of(store), self._export(store)
+
+    def delete(self, store) -> tuple:
+        store = conversations.delete(store, conversations._valid(store)["current"])
+        return (store, *self.chat.clear(), self._picker(store), "", self._export(store))
+
+    def rename(self, store, title) -> tuple:
+        store = conversations.rename(store, conversations._valid(store)["current"], title)
+        return store, self._picker(store), self._export(store)
+
+
+def _secret(config: Config) -> str:
+    """The key the browser encrypts its conversations with: stable for this index, so they survive a restart."""
+    return hashlib.sha256(f"ra-conversations:{Path(config.index_dir).resolve()}".encode()).hexdigest()[:32]
 
 
 def build_ui(assistant, config: Config) -> gr.Blocks:
@@ -208,6 +263,8 @@ def build_ui(assistant, config: Config) -> gr.Blocks:
     with gr.Blocks(title=f"问答助手 · {report_title(documents)}", analytics_enabled=False) as ui:
         header = gr.HTML(header_html(documents), js_on_load=None, elem_id="ra-header")
         turns = gr.State([])
+        store = gr.BrowserState(conversations.empty(), storage_key="ra-conversations", secret=_secret(config))
+        saved = Saved(chat)
         with gr.Tabs(elem_id="ra-tabs"):
             with gr.Tab("问答", id="chat", elem_id="ra-tab-chat"):
                 with gr.Row():
@@ -234,7 +291,15 @@ def build_ui(assistant, config: Config) -> gr.Blocks:
                         sources = gr.Dropdown(choices, value=[v for _, v in choices], multiselect=True,
                                               label="检索范围（来源）", info="只在选中的报告中查找答案；不选即全部",
                                               visible=len(choices) > 1, elem_id="ra-sources")
-                        clear = gr.Button("清空对话", variant="secondary", elem_id="ra-clear")
+                        clear = gr.Button("新对话", variant="secondary", elem_id="ra-clear")
+                        picker = gr.Dropdown([], value=None, label="历史对话", info="只保存在这个浏览器里",
+                                             elem_id="ra-chats", interactive=True)
+                        name = gr.Textbox(label="对话名称", placeholder="输入后回车改名", max_lines=1,
+                                          elem_id="ra-chat-name")
+                        with gr.Row():
+                            remove = gr.Button("删除此对话", size="sm", elem_id="ra-chat-delete")
+                            export = gr.DownloadButton("导出 Markdown", size="sm", interactive=False,
+                                                       elem_id="ra-chat-export")
                         note = gr.HTML(side_note_html(documents), js_on_load=None)
             with gr.Tab("原文", id="fulltext", elem_id="ra-tab-fulltext"):
                 with gr.Row():
@@ -246,13 +311,26 @@ def build_ui(assistant, config: Config) -> gr.Blocks:
 
         ask = dict(fn=chat.respond, inputs=[box, chatbot, turns, top_k, backend, sources],
                    outputs=[box, chatbot, turns, fulltext], concurrency_limit=4, show_progress="hidden")
-        box.submit(**ask)
-        send.click(**ask)
+        keep = dict(fn=saved.remember, inputs=[store, chatbot, turns], outputs=[store, picker, name, export],
+                    show_progress="hidden", queue=False)
+        box.submit(**ask).then(**keep)
+        send.click(**ask).then(**keep)
         for b in examples:
-            b.click(lambda q: q, inputs=[b], outputs=[box], show_progress="hidden", queue=False).then(**ask)
-        clear.click(chat.clear, outputs=[chatbot, turns, fulltext, box], show_progress="hidden", queue=False)
-        chatbot.clear(chat.clear, outputs=[chatbot, turns, fulltext, box], show_progress="hidden", queue=False)
+            b.click(lambda q: q, inputs=[b], outputs=[box], show_progress="hidden", queue=False).then(**ask).then(**keep)
+        fresh = dict(fn=saved.new, inputs=[store], outputs=[store, chatbot, turns, fulltext, box, picker, name, export],
+                     show_progress="hidden", queue=False)
+        clear.click(**fresh)
+        chatbot.clear(**fresh)
+        picker.input(saved.pick, inputs=[store, picker], outputs=[store, chatbot, turns, fulltext, name, export],
+                     show_progress="hidden", queue=False)
+        remove.click(saved.delete, inputs=[store],
+                     outputs=[store, chatbot, turns, fulltext, box, picker, name, export], show_progress="hidden",
+                     queue=False)
+        name.submit(saved.rename, inputs=[store, name], outputs=[store, picker, export], show_progress="hidden",
+                    queue=False)
         ui.load(chat.page, outputs=[header, sources, note, fulltext, *examples], show_progress="hidden", queue=False)
+        ui.load(saved.restore, inputs=[store], outputs=[chatbot, turns, picker, name, export], show_progress="hidden",
+                queue=False)
         show = "(n) => { window.raShowParagraph && window.raShowParagraph(n); }"
         go.click(None, inputs=[jump], js=show)
         jump.submit(None, inputs=[jump], js=show)
