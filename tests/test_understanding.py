@@ -151,6 +151,16 @@ def test_a_number_question_leads_with_the_number(assistant):
     assert assistant.ask("巡视组是哪天开始进驻的？").answer.startswith("2018年10月17日")
 
 
+@pytest.mark.parametrize("question, lead", [
+    ("这次专项巡视一共派出了多少个巡视组？", "15个——"), ("接受巡视的中央国家机关有几个？", "11个——"),
+    ("这轮巡视是十九届中央第几轮巡视？", "二轮——"), ("巡视组进驻的时间", "2018年10月17日——")])
+def test_the_number_led_with_is_the_one_asked_not_a_year_a_date_part_or_the_questions_own(assistant, question,
+                                                                                          lead):
+    """A count in the measure word asked (个), not 「十九」 that the question itself names, not 「30」 of 「30日」; a
+    「…的时间」 question leads with the day."""
+    assert assistant.ask(question).answer.startswith(lead)
+
+
 def test_a_yes_no_question_leads_with_what_the_report_says(assistant):
     ans = assistant.ask("巡视组有没有肯定扶贫干部的贡献？")
     assert ans.answer.startswith("报告指出：") and "重要贡献" in ans.answer

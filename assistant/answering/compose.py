@@ -7,9 +7,11 @@ import re
 from dataclasses import dataclass
 
 from assistant.answering.calibration import LIST_CAP
+from assistant.answering.gaps import ASKS_UNIT, ASKS_WHEN
 from assistant.answering.judge import NUMBER, Assessment, Sentence, select
 from assistant.answering.retrieve import Hit, Query
 from assistant.contract import Citation
+from assistant.index.tokens import FUNCTION_CHARS
 from assistant.ingest.document import Paragraph, split_sentences
 
 TRAILING = "。；;，,、！!？?：: "
@@ -21,7 +23,7 @@ ITEM_END = re.compile(r"[；;。！!？?]")
 _COUNT = re.compile(r"(?:\d+(?:\.\d+)?|[零一二两三四五六七八九十百千万亿]+)\s*(?:个|家|名|位|项|次|轮|批|人|所|条|件|省|市|县|户|元|"
                     r"亩|吨|座|处|倍|成|公里|千米|米|千瓦|兆瓦|万|亿|%|％)?")
 _DATE = re.compile(r"(?:\d{4}年)?\d{1,2}月(?:\d{1,2}日)?(?:[上中下]旬)?|\d{4}年|\d{1,2}日")
-_DURATION = re.compile(r"\d+\s*个?(?:月|年|天|周|小时)(?:左右|多)?")
+_DURATION = re.compile(r"\d+\s*(?:个月|年|天|周|小时)(?:左右|多)?")  # 「10月」 is a month, 「10个月」 a duration
 
 
 @dataclass
@@ -64,10 +66,11 @@ def plain(assessment: Assessment, max_sentences: int, exclude: tuple[str, ...] =
 def number(query: Query, assessment: Assessment, max_sentences: int, wants_date: bool) -> tuple[str, list[Citation]]:
     """The number or date asked for first, then the sentence that states it."""
     text, citations = plain(assessment, max_sentences)
-    best = next((s for s in assessment.sentences if NUMBER.search(s.text)), None)
-    if best is None or not citations:
+    if not citations:
         return text, citations
-    found = _mention(best.text, query.text, wants_date)
+    quoted = select(assessment.sentences, max_sentences)  # the number led with is one the answer quotes
+    ranked = [s for s in assessment.sentences if s in quoted and NUMBER.search(s.text)]
+    found = next((m for m in (_mention(s.text, query.text, wants_date) for s in ranked) if m), None)
     return (f"{found}——{text}" if found else text), citations
 
 
@@ -120,25 +123,40 @@ def first_sentence(p: Paragraph) -> Unit | None:
 def _mention(sentence: str, question: str, wants_date: bool) -> str | None:
     """The number in SENTENCE that the question asks for: a date for 何时, a duration for 多久, else the count
     whose following words share most with the question."""
-    if wants_date:
+    if wants_date or ASKS_WHEN.search(question):
         m = _DATE.search(sentence)
         return m.group(0) if m else None
     if re.search(r"多久|多长|how long", question, re.I):
         m = _DURATION.search(sentence)
         if m:
             return m.group(0)
-    counts = [m.group(0) for m in _COUNT.finditer(sentence) if NUMBER.search(m.group(0))]
+    counts = [m.group(0) for m in _COUNT.finditer(sentence) if _answers(m, sentence, question)]
     if not re.search(r"[\u4e00-\u9fff]", question):
         return counts[0] if len(counts) == 1 else None  # an English question names no unit to match
-    best, best_share = None, -1
-    q = set(question)
-    for m in _COUNT.finditer(sentence):
-        if not NUMBER.search(m.group(0)):
-            continue
+    best, best_share = None, 0  # a count followed by nothing the question says is not led with
+    q = set(question) - FUNCTION_CHARS
+    found = [m for m in _COUNT.finditer(sentence) if _answers(m, sentence, question)]
+    unit = ASKS_UNIT.search(question)  # 「多少个巡视组」: a count in 个 when the sentence has one
+    if unit and unit.group(1) and any(m.group(0).endswith(unit.group(1)) for m in found):
+        found = [m for m in found if m.group(0).endswith(unit.group(1))]
+    for m in found:
         share = len(q & set(sentence[m.end():m.end() + 8]))
         if share > best_share:
             best, best_share = m.group(0), share
     return best
+
+
+def _answers(m: re.Match, sentence: str, question: str) -> bool:
+    """Whether the count M of SENTENCE can be what a "how many" asks: a number, neither a year nor part of a date
+    or time (「2022——」「10月——」 answered nothing), nor one the question itself names (「神舟十六号」's 十六)."""
+    said = m.group(0)
+    digits = re.match(r"\d+(?:\.\d+)?|[零一二两三四五六七八九十百千万亿]+", said)
+    if not NUMBER.search(said) or not digits:
+        return False
+    if digits.group(0) in question:
+        return False
+    after = sentence[m.end():m.end() + 1]
+    return not (re.fullmatch(r"(?:19|20)\d{2}", said) or after in "年月日号时:：点-/." and after)
 
 
 def _given(text: str, exclude: tuple[str, ...]) -> bool:

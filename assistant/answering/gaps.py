@@ -50,7 +50,8 @@ def gaps(text: str, reading: Any, best: list[str], contexts: list[str], top_text
     unknown = [t for t in terms if len(t) >= 2 and not known(t)]
     return {
         "number": float(wants_number and not _states_a_number(best, _counted(text, terms, known)
-                                                               or _focus(terms, known))),
+                                                               or _focus(terms, known),
+                                                               None if wants_date or ASKS_WHEN.search(text) else text)),
         "unit": _unit_gap(text, best),
         "date": float(wants_date and not any(DATE_TEXT.search(s) for s in best)
                       or bool(ASKS_YEAR.search(text)) and not any(YEAR_TEXT.search(s) for s in best)),
@@ -101,10 +102,22 @@ def _focus(terms: dict[str, float], known: Callable[[str], bool]) -> str | None:
     return max(used, key=lambda t: terms[t]) if used else None
 
 
-def _states_a_number(sentences: list[str], focus: str | None) -> bool:
-    """Some sentence gives a number (not only a year) together with what it counts ("吞吐量…2500万人次")."""
+NOT_A_COUNT = re.compile(r"(?:19|20)\d{2}\s*年?|\d{1,2}\s*[月日号]|\d{1,2}\s*[:：]\s*\d{2}|\d{4}\s*[-/.]\s*\d{1,2}"
+                         r"(?:\s*[-/.]\s*\d{1,2})?")
+
+
+def _states_a_number(sentences: list[str], focus: str | None, question: str | None = None) -> bool:
+    """Some sentence gives a number together with what it counts ("吞吐量…2500万人次") — not a year; and for a
+    QUESTION that asks a count (None: one asking a day), not a date or a time, nor a number the question itself
+    names (「2023年北京…指标有多少个」 is not answered by 2023)."""
+    named = re.findall(r"\d+(?:\.\d+)?|[零一二两三四五六七八九十百千万亿]{2,}", question or "")
     for s in sentences:
-        if (focus is None or focus in s) and NUMBER.search(YEAR.sub("", s)):
+        if focus is not None and focus not in s:
+            continue
+        rest = NOT_A_COUNT.sub(" ", s) if question is not None else YEAR.sub("", s)
+        for n in sorted(named, key=len, reverse=True):
+            rest = rest.replace(n, " ")
+        if NUMBER.search(rest):
             return True
     return False
 
