@@ -12,6 +12,7 @@ from assistant.serving.render import (
     citation_card,
     error_html,
     esc,
+    follow_ups,
     fulltext_html,
     highlight,
     history_messages,
@@ -223,3 +224,19 @@ def test_ui_builds_with_title_and_settings(assistant, report_config):
     options = mount_options()
     assert "raInstalled" in options["head"] and ".ra-card" in options["css"]
     assert "googleapis" not in options["head"] + options["css"]
+
+
+def test_follow_ups_are_drawn_from_the_cited_section_and_never_repeat_the_question():
+    docs = [{"source": "r.txt", "title": "报告", "text": "", "paragraphs": [
+        {"paragraph": 1, "section": "交通", "start": 0, "end": 0}, {"paragraph": 2, "section": "水利", "start": 0, "end": 0},
+        {"paragraph": 3, "section": "“两个责任”", "start": 0, "end": 0}]}]
+    text = "公路建设滞后。"
+    cited = Citation(1, "r.txt", 1, "交通", text, text, 0, len(text), 0.9)
+    answer = Answer("路修得怎么样？", "公路建设滞后[1]。", False, [cited])
+    assert follow_ups(answer, DocIndex(docs)) == ["关于“交通”，报告说了什么？", "关于“水利”，报告说了什么？", "这份报告讲了什么？"]
+    last = Citation(1, "r.txt", 3, "“两个责任”", text, text, 0, len(text), 0.9)
+    again = Answer("这份报告讲了什么？", "x[1]", False, [last])
+    assert follow_ups(again, DocIndex(docs)) == ["关于「“两个责任”」，报告说了什么？", "关于“交通”，报告说了什么？"]
+    html = answer_html(answer, 1, DocIndex(docs))
+    assert html.count('class="ra-suggest"') == 3 and "接着问" in html
+    assert "接着问" not in plain_text(answer)  # the copy is the answer and its sources only

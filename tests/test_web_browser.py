@@ -413,3 +413,14 @@ def test_conversations_last_across_reloads_and_can_be_switched_renamed_exported_
     page.css("#ra-chats input")[0].click()
     listed = page.wait(lambda: [o.text for o in page.css("ul.options li, [role=option]")], "the list")
     assert any("搬迁问题汇总" in t for t in listed) and not any("巡视组从哪天" in t for t in listed), listed
+
+
+def test_a_suggested_follow_up_is_asked_when_clicked(page):
+    answer = page.ask("村里的路修得怎么样？")
+    suggestions = page.css(".ra-suggest", answer)
+    assert 2 <= len(suggestions) <= 3 and all("报告" in s.text for s in suggestions), answer.text
+    asked = suggestions[0].text
+    suggestions[0].click()
+    page.wait(lambda: len(page.answers()) == 2 and "ra-streaming" not in page.answers()[-1].get_attribute("class"),
+              "the suggested question's answer")
+    assert asked in page.css(".ra-question")[-1].text and page.css(".ra-card", page.answers()[-1])

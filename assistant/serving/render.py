@@ -108,6 +108,29 @@ def _cards(answer: Answer, turn: int, docs: "DocIndex") -> list[str]:
             for first, *rest in groups.values()]
 
 
+def about(heading: str) -> str:
+    """A question about one section, by its heading (quoted with 「」 when the heading has its own quotes)."""
+    return f"关于{'「' + heading + '」' if '“' in heading else '“' + heading + '”'}，报告说了什么？"
+
+
+OUTLINE_QUESTION = "这份报告讲了什么？"
+
+
+def follow_ups(answer: Answer, docs: DocIndex, n: int = 3) -> list[str]:
+    """Questions to ask next, drawn from the section the answer rests on: that whole section, the one after it,
+    and the report's outline — never the question just asked."""
+    rests = [(c.source, c.section) for c in answer.citations if c.section] or \
+        [(p.source, p.section) for p in answer.retrieved[:1] if p.section]
+    out = []
+    for source, section in rests[:1]:
+        order = docs.sections(source)
+        out.append(about(section))
+        if section in order and len(order) > 1:
+            out.append(about(order[(order.index(section) + 1) % len(order)]))
+    out.append(OUTLINE_QUESTION)
+    return [q for q in dict.fromkeys(out) if q != answer.question][:n]
+
+
 def plain_text(answer: Answer) -> str:
     """What the copy button copies: the answer, then one line per citation."""
     return "\n\n".join(x for x in (answer.answer, answer.sources_text()) if x)
@@ -120,6 +143,12 @@ class DocIndex:
         self._index = {d["source"]: i for i, d in enumerate(documents)}
         self._titles = {d["source"]: d.get("title") or d["source"] for d in documents}
         self.several = len(documents) > 1
+        self._sections = {d["source"]: list(dict.fromkeys(p["section"] for p in d.get("paragraphs", ()) if p.get("section")))
+                          for d in documents}
+
+    def sections(self, source: str) -> list[str]:
+        """SOURCE's section headings in reading order."""
+        return self._sections.get(source, [])
 
     def doc(self, source: str) -> int:
         return self._index.get(source, 0)
@@ -142,6 +171,10 @@ def answer_html(answer: Answer, turn: int, docs: DocIndex) -> str:
     elif answer.citations:
         parts.append('<div class="ra-cards-title">来源</div>')
         parts.extend(_cards(answer, turn, docs))
+    asks = follow_ups(answer, docs)
+    if asks:
+        parts.append('<div class="ra-follow"><span class="ra-follow-label">接着问：</span>'
+                     + "".join(f'<button type="button" class="ra-suggest">{esc(q)}</button>' for q in asks) + "</div>")
     parts.append(f'<div class="ra-foot"><button type="button" class="ra-copy">复制回答和出处</button>'
                  f'<span class="ra-meta">{esc(answer.backend)} · {answer.elapsed_ms / 1000:.1f} 秒</span></div>'
                  f'<div class="ra-plain">{esc(plain_text(answer))}</div></div>')

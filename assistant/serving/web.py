@@ -22,7 +22,9 @@ from assistant.serving import conversations
 from assistant.serving.gradio_loader import load as load_gradio
 from assistant.serving.live import LiveAssistant
 from assistant.serving.render import (
+    OUTLINE_QUESTION,
     DocIndex,
+    about,
     answer_html,
     cited_paragraphs,
     error_html,
@@ -72,10 +74,7 @@ def header_html(documents: list[dict]) -> str:
 def example_questions(headings: list[str], n: int = 3) -> list[str]:
     """Questions that the indexed reports answer, drawn from them: the whole (its outline), then its first
     sections by their headings; generic ones when a report has no headings."""
-    asks = ["这份报告讲了什么？"]
-    for h in headings[:n - 1]:
-        asks.append(f"关于{'「' + h + '」' if '“' in h else '“' + h + '”'}，报告说了什么？")
-    return (asks + list(GENERIC_EXAMPLES))[:n]
+    return ([OUTLINE_QUESTION] + [about(h) for h in headings[:n - 1]] + list(GENERIC_EXAMPLES))[:n]
 
 
 def side_note_html(documents: list[dict]) -> str:

@@ -86,6 +86,18 @@
       showInFulltext(target(goto));
       return;
     }
+    var suggest = t.closest(".ra-suggest");
+    if (suggest) {  // a suggested follow-up: asked as if typed
+      event.preventDefault();
+      var box = document.querySelector("#ra-input textarea");
+      var send = document.querySelector("#ra-send");
+      if (box && send) {
+        box.value = suggest.textContent;
+        box.dispatchEvent(new Event("input", {bubbles: true}));
+        setTimeout(function () { send.click(); }, 50);
+      }
+      return;
+    }
     var copy = t.closest(".ra-copy");
     if (copy) {
       event.preventDefault();
