@@ -49,6 +49,7 @@ class Server:
     """`python -m assistant serve` on a free port, over its own copy of the reports and its own index."""
 
     def __init__(self, base: Path, reports: dict[str, bytes]):
+        self.base = base
         data = base / "data"
         data.mkdir(parents=True)
         for name, content in reports.items():
@@ -424,3 +425,16 @@ def test_a_suggested_follow_up_is_asked_when_clicked(page):
     page.wait(lambda: len(page.answers()) == 2 and "ra-streaming" not in page.answers()[-1].get_attribute("class"),
               "the suggested question's answer")
     assert asked in page.css(".ra-question")[-1].text and page.css(".ra-card", page.answers()[-1])
+
+
+def test_thumbs_up_or_down_appends_to_the_feedback_file_beside_the_index(page, server):
+    import json
+
+    file = server.base / "feedback.jsonl"
+    answer = page.ask("巡视组从哪天开始进驻？")
+    page.css(".ra-vote.ra-down", answer)[0].click()
+    page.wait(lambda: file.exists() and file.read_text(encoding="utf-8").strip(), "the vote in feedback.jsonl")
+    row = json.loads(file.read_text(encoding="utf-8").splitlines()[-1])
+    assert row["vote"] == "down" and row["question"] == "巡视组从哪天开始进驻？"
+    assert "2018年10月17日" in row["answer"] and "来源" in row["answer"]
+    assert "ra-voted" in page.css(".ra-vote.ra-down", answer)[0].get_attribute("class")

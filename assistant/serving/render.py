@@ -176,8 +176,11 @@ def answer_html(answer: Answer, turn: int, docs: DocIndex) -> str:
         parts.append('<div class="ra-follow"><span class="ra-follow-label">接着问：</span>'
                      + "".join(f'<button type="button" class="ra-suggest">{esc(q)}</button>' for q in asks) + "</div>")
     parts.append(f'<div class="ra-foot"><button type="button" class="ra-copy">复制回答和出处</button>'
+                 '<button type="button" class="ra-vote ra-up" title="这个回答有用（记入本地反馈文件）">有用</button>'
+                 '<button type="button" class="ra-vote ra-down" title="这个回答没用（记入本地反馈文件）">没用</button>'
                  f'<span class="ra-meta">{esc(answer.backend)} · {answer.elapsed_ms / 1000:.1f} 秒</span></div>'
-                 f'<div class="ra-plain">{esc(plain_text(answer))}</div></div>')
+                 f'<div class="ra-plain">{esc(plain_text(answer))}</div>'
+                 f'<div class="ra-plain ra-asked">{esc(answer.question)}</div></div>')
     return "".join(parts)
 
 

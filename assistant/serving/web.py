@@ -18,7 +18,7 @@ from typing import Any, Iterator
 from assistant.config import Config
 from assistant.contract import Answer
 from assistant.errors import AssistantError
-from assistant.serving import conversations
+from assistant.serving import conversations, feedback
 from assistant.serving.gradio_loader import load as load_gradio
 from assistant.serving.live import LiveAssistant
 from assistant.serving.render import (
@@ -300,6 +300,10 @@ def build_ui(assistant, config: Config) -> gr.Blocks:
                             export = gr.DownloadButton("导出 Markdown", size="sm", interactive=False,
                                                        elem_id="ra-chat-export")
                         note = gr.HTML(side_note_html(documents), js_on_load=None)
+                        # where the page's 有用/没用 votes land (app.js fills the box and presses the button)
+                        with gr.Group(elem_classes=["ra-hidden"]):
+                            votes = gr.Textbox("", elem_id="ra-feedback", show_label=False)
+                            vote_send = gr.Button("feedback", elem_id="ra-feedback-send")
             with gr.Tab("原文", id="fulltext", elem_id="ra-tab-fulltext"):
                 with gr.Row():
                     jump = gr.Number(1, label="跳到第几段", precision=0, minimum=1, scale=1, min_width=160,
@@ -325,6 +329,9 @@ def build_ui(assistant, config: Config) -> gr.Blocks:
         remove.click(saved.delete, inputs=[store],
                      outputs=[store, chatbot, turns, fulltext, box, picker, name, export], show_progress="hidden",
                      queue=False)
+        feedback_file = feedback.path_for(config)
+        vote_send.click(lambda payload: (feedback.record(feedback_file, payload), "")[1], inputs=[votes],
+                        outputs=[votes], show_progress="hidden", queue=False)
         name.submit(saved.rename, inputs=[store, name], outputs=[store, picker, export], show_progress="hidden",
                     queue=False)
         ui.load(chat.page, outputs=[header, sources, note, fulltext, *examples], show_progress="hidden", queue=False)

@@ -98,6 +98,23 @@
       }
       return;
     }
+    var vote = t.closest(".ra-vote");
+    if (vote) {  // 有用/没用: handed to the page's hidden feedback box, which appends it to the local feedback file
+      event.preventDefault();
+      var voted = vote.closest(".ra-answer");
+      var field = document.querySelector("#ra-feedback textarea");
+      var submit = document.querySelector("#ra-feedback-send");
+      if (voted && field && submit) {
+        var text = function (sel) { var e = voted.querySelector(sel); return e ? e.textContent : ""; };
+        field.value = JSON.stringify({vote: vote.classList.contains("ra-up") ? "up" : "down",
+                                      question: text(".ra-asked"), answer: text(".ra-plain")});
+        field.dispatchEvent(new Event("input", {bubbles: true}));
+        setTimeout(function () { submit.click(); }, 50);
+        voted.querySelectorAll(".ra-vote").forEach(function (b) { b.classList.remove("ra-voted"); });
+        vote.classList.add("ra-voted");
+      }
+      return;
+    }
     var copy = t.closest(".ra-copy");
     if (copy) {
       event.preventDefault();
