@@ -277,8 +277,8 @@ def build_ui(assistant, config: Config) -> gr.Blocks:
                                         example_questions(chat.built.assistant.retriever.headings(),
                                                           len(GENERIC_EXAMPLES) + 1)]
                         with gr.Row():
-                            box = gr.Textbox(placeholder="输入关于报告的问题，按回车发送", show_label=False, lines=1,
-                                             max_lines=6, scale=5, elem_id="ra-input", autofocus=True)
+                            box = gr.Textbox(label="问题", placeholder="输入关于报告的问题，按回车发送", show_label=False,
+                                             lines=1, max_lines=6, scale=5, elem_id="ra-input", autofocus=True)
                             send = gr.Button("发送", variant="primary", scale=1, min_width=80, elem_id="ra-send")
                     with gr.Column(scale=1, min_width=260, elem_id="ra-settings"):
                         top_k = gr.Slider(1, 20, value=config.top_k, step=1, label="检索段落数（top-k）",
@@ -302,7 +302,7 @@ def build_ui(assistant, config: Config) -> gr.Blocks:
                         note = gr.HTML(side_note_html(documents), js_on_load=None)
                         # where the page's 有用/没用 votes land (app.js fills the box and presses the button)
                         with gr.Group(elem_classes=["ra-hidden"]):
-                            votes = gr.Textbox("", elem_id="ra-feedback", show_label=False)
+                            votes = gr.Textbox("", label="反馈", elem_id="ra-feedback", show_label=False)
                             vote_send = gr.Button("feedback", elem_id="ra-feedback-send")
             with gr.Tab("原文", id="fulltext", elem_id="ra-tab-fulltext"):
                 with gr.Row():
