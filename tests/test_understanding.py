@@ -233,3 +233,29 @@ def test_a_report_in_traditional_characters_is_asked_in_its_own_script(tmp_path,
     assert a._understand(q).text == q  # not turned into simplified words the report does not use
     ans = a.ask(q)
     assert not ans.refused and "十二項" in ans.answer
+
+
+def _turn(assistant, question, history):
+    ans = assistant.ask(question, history=history)
+    return ans, history + [{"role": "user", "content": question}, {"role": "assistant", "content": ans.answer}]
+
+
+@pytest.mark.parametrize("first, where, heading", [
+    ("农村公路有什么问题？", "这个是在哪一部分讲的？", "中央单位需强化脱贫攻坚政治担当"),
+    ("易地扶贫搬迁方面存在哪些问题？", "这些在报告哪一部分？", "精准贯彻落实中央脱贫攻坚决策部署有差距"),
+    ("巡视组从哪天开始进驻？", "这在哪一段？", None)])
+def test_asking_where_the_answer_stands_names_its_paragraph_and_section(assistant, first, where, heading):
+    ans, history = _turn(assistant, first, [])
+    number = ans.citations[0].paragraph
+    located, _ = _turn(assistant, where, history)
+    assert not located.refused and located.answer.startswith(f"出自第{number}段"), located.answer
+    if heading:
+        assert heading in located.answer and located.citations[0].kind == "heading"
+    else:
+        assert "报告开头" in located.answer  # before the first heading
+
+
+def test_a_standalone_question_about_places_is_not_read_as_asking_where_it_was_said(assistant):
+    _, history = _turn(assistant, "巡视组从哪天开始进驻？", [])
+    ans, _ = _turn(assistant, "哪些地方的水利资金倾斜不足？", history)
+    assert "水利" in ans.answer and not ans.answer.startswith("出自")

@@ -148,6 +148,16 @@ class Assistant:
             prep.hits = scope.search(prep.query, top_k or self.config.top_k)
             return prep
         prep.query = contextualize(reading.text, past, self.tokenizer.topic_words, lambda: scope.headings())
+        if prep.query.kind == "locate":  # 「这是在哪一部分讲的？」: the sections of the previous answer's quotes
+            found = shape.locate(scope.in_scope, prep.query.exclude)
+            if found is not None:
+                prep.assessment = found
+                placed = [Hit(p, 1.0) for p, _ in found.outline]  # what was asked about is what was retrieved
+                rest = [h for h in scope.search(prep.query, top_k or self.config.top_k)
+                        if h.paragraph.id not in {p.id for p, _ in found.outline}]
+                prep.hits = (placed + rest)[:max(len(placed), top_k or self.config.top_k)]
+                return prep
+            prep.query = Query(prep.query.text)
         if prep.query.kind == "more":  # "还有呢？": the previous question again, in its own shape
             reading = prep.reading = self._understand(prep.query.text, scope)
         if prep.query.context and not backend.grounded and self.config.condense != "rules":

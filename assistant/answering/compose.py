@@ -115,6 +115,25 @@ def overview(outline: list[tuple[Paragraph, Unit | None]], lede: Unit | None) ->
     return "\n".join(lines), citations
 
 
+def locate(outline: list[tuple[Paragraph, Unit | None]]) -> tuple[str, list[Citation]]:
+    """Where the previous answer's quotes stand: each paragraph's number and the section heading it is under."""
+    citations: list[Citation] = []
+    lines = []
+    for p, _ in outline[:LIST_CAP]:
+        if p.section:
+            heading = Unit(p, 0, len(p.section), heading=True)
+            citations.append(heading.citation(len(citations) + 1))
+            named = f"「{heading.text}」" if "“" in heading.text else f"“{heading.text}”"
+            lines.append(f"第{p.number}段，在{named}[{len(citations)}]这一部分")
+        else:
+            whole = Unit(p, 0, len(p.text))
+            citations.append(whole.citation(len(citations) + 1))
+            lines.append(f"第{p.number}段，在报告开头（小标题之前）[{len(citations)}]")
+    if len(lines) == 1:
+        return f"出自{lines[0]}。", citations
+    return "出自：\n" + "\n".join(f"{k}. {line}；" for k, line in enumerate(lines, 1)), citations
+
+
 def first_sentence(p: Paragraph) -> Unit | None:
     spans = split_sentences(p.text)
     return Unit(p, *spans[0]) if spans else None
@@ -182,6 +201,8 @@ def draft(query: Query, hits: list[Hit], assessment: Assessment, max_sentences: 
     shape = assessment.shape
     if shape == "overview":
         text, citations = overview(assessment.outline, assessment.lede)
+    elif shape == "locate":
+        text, citations = locate(assessment.outline)
     elif shape == "list":
         text, citations = listing(query, assessment)
         if not citations:

@@ -1,7 +1,7 @@
 """Conversations: a question is read with its history only when it needs it — it points back (这些, 它), leaves
 its topic out (那水利呢？, 待了多久？), names an item of the previous answer by position (第二条, 最后那个) or asks
 for more (还有呢？). A standalone question in a conversation is read alone, and refused alone when the report
-lacks it."""
+lacks it. 「这是在哪一部分讲的？」 asks where the previous answer's quotes stand in the report."""
 from __future__ import annotations
 
 import re
@@ -19,6 +19,10 @@ POSITION = re.compile(r"第\s*([一二三四五六七八九十]|\d{1,2})\s*(条|
                       r"(最后|倒数第一|末尾)(那|一)?(条|个|点|项|部分|方面)|(后面|前面|上面)那(条|个|点|项)|"
                       r"\b(first|second|third|fourth|last)\s+(one|item|point|part|section)\b", re.I)
 _EN = {"first": 1, "second": 2, "third": 3, "fourth": 4}
+# "Where does it say that?": the place of the previous answer's quotes, not another answer
+LOCATE = re.compile(r"(哪|什么)(一)?(个)?(部分|节|章|段|块|小标题|标题下)(里|中)?(讲|说|提|写|出现|来|讲到|提到)?的?|在哪(里|儿)?(讲|说|提|写)(的|到)|"
+                    r"出自哪|出处(在|是)|原文在哪|which (part|section|paragraph)|where (does|did) (it|the report) (say|mention)",
+                    re.I)
 _ITEM_START = re.compile(r"(?<![\d.])(?:\d{1,2}[.、．)）](?!\d)|[（(]\d{1,2}[)）]|[①②③④⑤⑥⑦⑧⑨⑩])\s*")
 _MARKED = re.compile(r"[^\[\]。；;\n]+?(?=\[\d+\])")
 
@@ -83,6 +87,12 @@ def contextualize(question: str, history: Sequence[dict] | None, topic_words: Ca
     if not turns:
         return Query(question)
     previous = last_answer(history)
+    if LOCATE.search(question) and (REFERS_BACK.search(question) or re.match(r"\s*(这|那|它)", question)
+                                    or re.search(r"\b(that|this|it|these|those)\b", question, re.I)
+                                    or not [w for w in topic_words(question) if len(w) >= 2]):
+        quotes = tuple(items(previous)) if previous else ()
+        if quotes:
+            return Query(turns[-1], kind="locate", exclude=quotes)
     if MORE.match(question.strip()):
         given = tuple(items(previous)) if previous else ()
         return Query(turns[-1], kind="more", exclude=given)

@@ -76,6 +76,26 @@ def overview(retriever, words, sources: Sequence[str] | None) -> Assessment:
     return Assessment(True, "", [], 1.0, {}, shape="overview", outline=outline, lede=first_sentence(opening))
 
 
+def _bare(text: str) -> str:
+    """TEXT without punctuation or spaces: a quote retyped with full-width commas still matches the report."""
+    return re.sub(r"[\s\W_]+", "", text)
+
+
+def locate(paragraphs, quotes) -> Assessment | None:
+    """Where QUOTES (the previous answer's, verbatim) stand: the paragraphs holding them, in reading order; None
+    when none is found (a model's paraphrase), so the question is answered the ordinary way."""
+    found = {}
+    for q in quotes:
+        # the quote itself, or after what an answer puts before it (「2018年10月17日——」, 「报告指出：」)
+        tries = [_bare(t) for t in [q] + [q.split(sep, 1)[1] for sep in ("——", "：") if sep in q]]
+        p = next((p for t in tries if len(t) >= 4 for p in paragraphs if t in _bare(p.text)), None)
+        if p is not None:
+            found.setdefault((p.source, p.number), p)
+    if not found:
+        return None
+    return Assessment(True, "", [], 1.0, {}, shape="locate", outline=[(p, None) for _, p in sorted(found.items())])
+
+
 def shaped(assessment: Assessment, reading: Reading, query: Query, hits: list[Hit], words, lexicon) -> Assessment:
     """ASSESSMENT carrying the shape the question asks for (an overview question with a topic becomes a list),
     and for a list its items: every clause of the paragraphs that answer it."""
