@@ -240,3 +240,30 @@ def test_follow_ups_are_drawn_from_the_cited_section_and_never_repeat_the_questi
     html = answer_html(answer, 1, DocIndex(docs))
     assert html.count('class="ra-suggest"') == 3 and "接着问" in html
     assert "接着问" not in plain_text(answer)  # the copy is the answer and its sources only
+
+
+def test_regenerate_and_edit_take_back_the_last_turn_only():
+    from assistant.serving.web import Chat
+
+    class Streaming:
+        backend = type("B", (), {"name": "extractive"})()
+        calls: list = []
+
+        def documents(self):
+            return DOCS
+
+        def stream(self, question, history, top_k=None, **kw):
+            self.calls.append((question, len(history)))
+            yield "答"
+            yield Answer(question, f"答：{question}", False, [])
+
+    chat = Chat(Streaming())
+    *_, (box, messages, turns, _) = list(chat.respond("第一问", [], [], 5, chat.default_backend))
+    *_, (box, messages, turns, _) = list(chat.respond("第二问", messages, turns, 5, chat.default_backend))
+    assert len(messages) == 4 and [t["question"] for t in turns] == ["第一问", "第二问"]
+    *_, (box, again, again_turns, _) = list(chat.regenerate(messages, turns, 5, chat.default_backend))
+    assert len(again) == 4 and [t["question"] for t in again_turns] == ["第一问", "第二问"]
+    assert Streaming.calls[-1] == ("第二问", 2)  # asked again with the first turn as its history, not the second
+    question, fewer, fewer_turns = chat.edit_last(again, again_turns)
+    assert question == "第二问" and len(fewer) == 2 and [t["question"] for t in fewer_turns] == ["第一问"]
+    assert chat.edit_last([], []) == chat.edit_last(fewer[:0], [])  # nothing to take back: nothing changes

@@ -438,3 +438,16 @@ def test_thumbs_up_or_down_appends_to_the_feedback_file_beside_the_index(page, s
     assert row["vote"] == "down" and row["question"] == "巡视组从哪天开始进驻？"
     assert "2018年10月17日" in row["answer"] and "来源" in row["answer"]
     assert "ra-voted" in page.css(".ra-vote.ra-down", answer)[0].get_attribute("class")
+
+
+def test_regenerate_answers_again_in_place_and_edit_puts_the_question_back(page):
+    page.ask("巡视组从哪天开始进驻？")
+    page.ask("易地扶贫搬迁方面存在哪些问题？")
+    page.css("#ra-again")[0].click()
+    page.wait(lambda: len(page.answers()) == 2 and "ra-streaming" not in page.answers()[-1].get_attribute("class")
+              and "易地扶贫" in page.answers()[-1].text, "the last question answered again")
+    assert len(page.css(".ra-question")) == 2
+    page.css("#ra-edit")[0].click()
+    page.wait(lambda: len(page.answers()) == 1, "the last turn taken back")
+    box = page.css("#ra-input textarea")[0]
+    assert box.get_attribute("value") == "易地扶贫搬迁方面存在哪些问题？"

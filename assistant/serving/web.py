@@ -203,6 +203,23 @@ class Chat:
     def clear(self) -> tuple:
         return [], [], self.fulltext(), ""
 
+    def regenerate(self, messages: list[dict], turns: list[dict], top_k: float, backend: str,
+                   sources: list[str] | None = None) -> Iterator[tuple]:
+        """The last question answered again (with the backend and settings chosen now), in place of its answer."""
+        messages, turns = list(messages or []), list(turns or [])
+        if not turns or len(messages) < 2:
+            yield gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            return
+        last = turns.pop()
+        yield from self.respond(last["question"], messages[:-2], turns, top_k, backend, sources)
+
+    def edit_last(self, messages: list[dict], turns: list[dict]) -> tuple:
+        """The last question back in the input box, its turn taken out of the conversation."""
+        messages, turns = list(messages or []), list(turns or [])
+        if not turns or len(messages) < 2:
+            return gr.skip(), gr.skip(), gr.skip()
+        return turns[-1]["question"], messages[:-2], turns[:-1]
+
 
 class Saved:
     """Handlers of the conversations kept in the browser (``conversations``): the BrowserState value goes in and
@@ -280,6 +297,10 @@ def build_ui(assistant, config: Config) -> gr.Blocks:
                             box = gr.Textbox(label="问题", placeholder="输入关于报告的问题，按回车发送", show_label=False,
                                              lines=1, max_lines=6, scale=5, elem_id="ra-input", autofocus=True)
                             send = gr.Button("发送", variant="primary", scale=1, min_width=80, elem_id="ra-send")
+                        with gr.Row(elem_id="ra-controls"):
+                            stop = gr.Button("停止", size="sm", scale=0, min_width=60, elem_id="ra-stop")
+                            again = gr.Button("重新回答", size="sm", scale=0, min_width=80, elem_id="ra-again")
+                            edit = gr.Button("修改上一问", size="sm", scale=0, min_width=90, elem_id="ra-edit")
                     with gr.Column(scale=1, min_width=260, elem_id="ra-settings"):
                         top_k = gr.Slider(1, 20, value=config.top_k, step=1, label="检索段落数（top-k）",
                                           info="回答可引用的候选段落数量", elem_id="ra-topk")
@@ -316,10 +337,19 @@ def build_ui(assistant, config: Config) -> gr.Blocks:
                    outputs=[box, chatbot, turns, fulltext], concurrency_limit=4, show_progress="hidden")
         keep = dict(fn=saved.remember, inputs=[store, chatbot, turns], outputs=[store, picker, name, export],
                     show_progress="hidden", queue=False)
-        box.submit(**ask).then(**keep)
-        send.click(**ask).then(**keep)
+        asked = [box.submit(**ask), send.click(**ask)]
+        for event in asked:
+            event.then(**keep)
+        redo = again.click(chat.regenerate, inputs=[chatbot, turns, top_k, backend, sources],
+                           outputs=[box, chatbot, turns, fulltext], concurrency_limit=4, show_progress="hidden")
+        redo.then(**keep)
+        edit.click(chat.edit_last, inputs=[chatbot, turns], outputs=[box, chatbot, turns], show_progress="hidden",
+                   queue=False).then(**keep)
         for b in examples:
-            b.click(lambda q: q, inputs=[b], outputs=[box], show_progress="hidden", queue=False).then(**ask).then(**keep)
+            example = b.click(lambda q: q, inputs=[b], outputs=[box], show_progress="hidden", queue=False).then(**ask)
+            example.then(**keep)
+            asked.append(example)
+        stop.click(None, cancels=asked + [redo])  # the answer shown so far stays; the conversation goes on
         fresh = dict(fn=saved.new, inputs=[store], outputs=[store, chatbot, turns, fulltext, box, picker, name, export],
                      show_progress="hidden", queue=False)
         clear.click(**fresh)
