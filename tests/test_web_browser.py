@@ -451,3 +451,28 @@ def test_regenerate_answers_again_in_place_and_edit_puts_the_question_back(page)
     page.wait(lambda: len(page.answers()) == 1, "the last turn taken back")
     box = page.css("#ra-input textarea")[0]
     assert box.get_attribute("value") == "易地扶贫搬迁方面存在哪些问题？"
+
+
+def test_on_a_phone_the_chat_is_the_page_and_settings_fold_away(browser, server):
+    """390×844: no sideways scrolling; after a question the chat and the input box both fit on the screen; the
+    settings and the conversation list appear only behind 设置与历史."""
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                            {"width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": True})
+    try:
+        page = Page(browser, server.url).open()
+        page.ask("巡视组从哪天开始进驻？")
+        d = page.d
+        assert d.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
+        assert not page.css("#ra-settings")[0].is_displayed()
+        d.execute_script("document.querySelector('#ra-input').scrollIntoView({block: 'end'})")
+        chat_top, chat_bottom = d.execute_script(
+            "const r = document.querySelector('#ra-chat').getBoundingClientRect(); return [r.top, r.bottom]")
+        input_bottom = d.execute_script("return document.querySelector('#ra-input').getBoundingClientRect().bottom")
+        # with the input box at the bottom of the screen, the whole chat (at least 250 px of it) is above it
+        assert chat_top >= 0 and chat_bottom - chat_top >= 250 and input_bottom <= 845, (chat_top, chat_bottom,
+                                                                                          input_bottom)
+        page.shot("phone.png")
+        page.css("#ra-settings-toggle")[0].click()
+        page.wait(lambda: page.css("#ra-settings")[0].is_displayed(), "the settings after 设置与历史")
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})

@@ -301,6 +301,7 @@ def build_ui(assistant, config: Config) -> gr.Blocks:
                             stop = gr.Button("停止", size="sm", scale=0, min_width=60, elem_id="ra-stop")
                             again = gr.Button("重新回答", size="sm", scale=0, min_width=80, elem_id="ra-again")
                             edit = gr.Button("修改上一问", size="sm", scale=0, min_width=90, elem_id="ra-edit")
+                            gr.Button("设置与历史", size="sm", scale=0, min_width=90, elem_id="ra-settings-toggle")
                     with gr.Column(scale=1, min_width=260, elem_id="ra-settings"):
                         top_k = gr.Slider(1, 20, value=config.top_k, step=1, label="检索段落数（top-k）",
                                           info="回答可引用的候选段落数量", elem_id="ra-topk")

@@ -86,6 +86,11 @@
       showInFulltext(target(goto));
       return;
     }
+    if (t.closest("#ra-settings-toggle")) {  // phone width: settings and the conversation list fold away
+      var shown = document.querySelector("#ra-settings");
+      if (shown && shown.classList.toggle("ra-open")) shown.scrollIntoView({block: "start"});
+      return;
+    }
     var suggest = t.closest(".ra-suggest");
     if (suggest) {  // a suggested follow-up: asked as if typed
       event.preventDefault();
