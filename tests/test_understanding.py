@@ -259,3 +259,14 @@ def test_a_standalone_question_about_places_is_not_read_as_asking_where_it_was_s
     _, history = _turn(assistant, "巡视组从哪天开始进驻？", [])
     ans, _ = _turn(assistant, "哪些地方的水利资金倾斜不足？", history)
     assert "水利" in ans.answer and not ans.answer.startswith("出自")
+
+
+@pytest.mark.parametrize("question, outline", [
+    ("What does the report say about formalism and bureaucratism?", False), ("What is this report about?", True),
+    ("Give me an overview of the main points", True), ("Summarize the report", True)])
+def test_an_english_request_gets_the_outline_only_when_it_names_no_topic(assistant, question, outline):
+    ans = assistant.ask(question)
+    assert not ans.refused, ans.answer
+    assert ("报告分" in ans.answer) == outline, ans.answer
+    if not outline:
+        assert "形式主义" in ans.answer

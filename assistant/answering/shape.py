@@ -20,8 +20,20 @@ ABOUT_THE_REPORT = frozenset("报告 文章 通报 文件 全文 这篇 这份 �
                              "重点 核心 概括 总结 report article".split())
 
 
+# English words that frame a request for the whole report ("What is this report about? Give me the main points.")
+EN_FRAME = frozenset("""what whats is are was were the a an this that these it its of in on for to me us please can could you
+tell give show summarize summarise summary overview outline main key points point report article document text
+about say says said does do cover covers covered mostly overall briefly short in brief gist structure sections
+parts how organised organized""".split())
+
+
 def is_overview(reading: Reading, paragraphs: Sequence, words, titles: Sequence[str] = ()) -> bool:
     """An overview question that names no topic beyond what the whole report is about."""
+    if getattr(reading, "language", "zh") == "en":
+        # no Chinese words to weigh: an English request is for the whole only when all its words frame one
+        # ("What does the report say about formalism?" names a topic)
+        return reading.shape in ("overview", "list") and not [
+            w for w in re.findall(r"[a-z]+", reading.text.lower()) if w not in EN_FRAME]
     if reading.shape == "list":
         whole = restates_title(reading.text, words, titles)  # 「中央巡视组发现了哪些问题？」 of a report titled so
     elif reading.shape == "overview":

@@ -130,7 +130,8 @@ def read(question: str, normalised: str, report_words: Callable[[str], list[str]
         if len(ask) >= 4:
             r.intent = "small_talk"  # a remark with no question in it and nothing of the reports: not a lookup
             return r
-    if (_OFF_TOPIC.search(ask) and len(ask) <= 30) or (r.language == "en" and not _ASKS.search(ask)) \
+    if (_OFF_TOPIC.search(ask) and len(ask) <= 30) or (r.language == "en" and not _ASKS.search(ask)
+                                                       and not OVERVIEW.search(ask)) \
             or (not named and _EVERYDAY.search(ask)):
         r.intent = "off_topic"  # the weather, the time; or English words that ask nothing
         return r
