@@ -124,11 +124,13 @@ class Retriever:
         scopes = self._shared["scopes"]
         view = scopes.get(key)
         if view is None:
-            paragraphs = np.isin(self._source_code, [i for i, s in enumerate(self.sources) if s in set(key)])
+            wanted = set(key)
+            paragraphs = np.isin(self._source_code, [i for i, s in enumerate(self.sources) if s in wanted])
             chunks = paragraphs[self._chunk_para_arr]
             if len(scopes) >= 64:  # views of a few sets of reports are what people use; keep the whole one
-                for k in [k for k in scopes if k is not None]:
-                    del scopes[k]
+                for k in list(scopes):  # a snapshot: other threads may add views meanwhile
+                    if k is not None:
+                        scopes.pop(k, None)
             view = copy.copy(self)
             view._scope = _Scope(key, paragraphs, chunks, self._postings.doc_freq(chunks), max(1, int(chunks.sum())))
             scopes[key] = view
