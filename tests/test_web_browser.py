@@ -57,12 +57,16 @@ class Server:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self.log = base / "serve.log"
+        self.start()
+
+    def start(self) -> None:
+        """(Re)start the server on its port, over the same reports and index."""
         env = {**os.environ, "NO_PROXY": "127.0.0.1,localhost", "GRADIO_ANALYTICS_ENABLED": "False",
                "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1"}
-        with open(self.log, "wb") as log:
+        with open(self.log, "ab") as log:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "assistant", "serve", "--port", str(self.port), "--data-dir", str(data),
-                 "--index-dir", str(base / "index")],
+                [sys.executable, "-m", "assistant", "serve", "--port", str(self.port), "--data-dir",
+                 str(self.base / "data"), "--index-dir", str(self.base / "index")],
                 cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 
     def wait(self, timeout: float = 120) -> None:
@@ -476,3 +480,21 @@ def test_on_a_phone_the_chat_is_the_page_and_settings_fold_away(browser, server)
         page.wait(lambda: page.css("#ra-settings")[0].is_displayed(), "the settings after 设置与历史")
     finally:
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def test_a_conversation_outlives_a_server_restart(browser, tmp_path_factory):
+    """The browser keeps the conversation encrypted with a key derived from the index location: a restarted server
+    (same port, same index) reads it back."""
+    server = Server(tmp_path_factory.mktemp("restart"), {REPORT.name: REPORT.read_bytes()})
+    try:
+        server.wait()
+        page = Page(browser, server.url).open()
+        page.ask("巡视组从哪天开始进驻？")
+        server.stop()
+        server.start()
+        server.wait()
+        page.open(fresh=False)
+        page.wait(lambda: len(page.answers()) == 1, "the conversation after the restart")
+        assert "2018年10月17日" in page.answers()[0].text
+    finally:
+        server.stop()
