@@ -153,8 +153,8 @@ class Assistant:
             if found is not None:
                 prep.assessment = found
                 placed = [Hit(p, 1.0) for p, _ in found.outline]  # what was asked about is what was retrieved
-                rest = [h for h in scope.search(prep.query, top_k or self.config.top_k)
-                        if h.paragraph.id not in {p.id for p, _ in found.outline}]
+                ids = {h.paragraph.id for h in placed}
+                rest = [h for h in scope.search(prep.query, top_k or self.config.top_k) if h.paragraph.id not in ids]
                 prep.hits = (placed + rest)[:max(len(placed), top_k or self.config.top_k)]
                 return prep
             prep.query = Query(prep.query.text)

@@ -149,12 +149,11 @@ def _mention(sentence: str, question: str, wants_date: bool) -> str | None:
         m = _DURATION.search(sentence)
         if m:
             return m.group(0)
-    counts = [m.group(0) for m in _COUNT.finditer(sentence) if _answers(m, sentence, question)]
+    found = [m for m in _COUNT.finditer(sentence) if _answers(m, sentence, question)]
     if not re.search(r"[\u4e00-\u9fff]", question):
-        return counts[0] if len(counts) == 1 else None  # an English question names no unit to match
+        return found[0].group(0) if len(found) == 1 else None  # an English question names no unit to match
     best, best_share = None, 0  # a count followed by nothing the question says is not led with
     q = set(question) - FUNCTION_CHARS
-    found = [m for m in _COUNT.finditer(sentence) if _answers(m, sentence, question)]
     unit = ASKS_UNIT.search(question)  # 「多少个巡视组」: a count in 个 when the sentence has one
     if unit and unit.group(1) and any(m.group(0).endswith(unit.group(1)) for m in found):
         found = [m for m in found if m.group(0).endswith(unit.group(1))]

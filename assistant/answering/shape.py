@@ -97,10 +97,11 @@ def locate(paragraphs, quotes) -> Assessment | None:
     """Where QUOTES (the previous answer's, verbatim) stand: the paragraphs holding them, in reading order; None
     when none is found (a model's paraphrase), so the question is answered the ordinary way."""
     found = {}
+    bare = [(p, _bare(p.text)) for p in paragraphs]  # once, not once per quote
     for q in quotes:
         # the quote itself, or after what an answer puts before it (「2018年10月17日——」, 「报告指出：」)
         tries = [_bare(t) for t in [q] + [q.split(sep, 1)[1] for sep in ("——", "：") if sep in q]]
-        p = next((p for t in tries if len(t) >= 4 for p in paragraphs if t in _bare(p.text)), None)
+        p = next((p for t in tries if len(t) >= 4 for p, text in bare if t in text), None)
         if p is not None:
             found.setdefault((p.source, p.number), p)
     if not found:
