@@ -49,7 +49,7 @@ def test_a_value_this_code_did_not_write_is_an_empty_store():
     for foreign in (None, "x", [1], {"chats": "x"}, {"chats": [{"id": 1}], "current": 1}):
         assert conv.current(foreign) == ([], []) and conv.choices(foreign) == []
     mixed = {"current": "gone", "chats": [{"id": "k", "messages": [], "turns": [turn("好")]}, {"bad": 1}]}
-    assert conv._valid(mixed) == {"current": None, "chats": [mixed["chats"][0]]}
+    assert conv.valid(mixed) == {"current": None, "chats": [mixed["chats"][0]]}
 
 
 def test_markdown_export_has_each_question_answer_and_sources():

@@ -199,9 +199,9 @@ def assess(query: Query, hits: list[Hit], words: Words, lexicon: Lexicon, readin
                                                                                                   contexts))
     if missing:
         return Assessment(False, f"报告中没有提到{'、'.join(f'“{m}”' for m in missing)}，无法回答这个问题", [])
-    pinned = None if asks_whether else pinned_gap(query.text, [s.text for s in ranked])
-    if pinned:  # 「…在哪里举行？」 of sentences on the event that never say where
-        return Assessment(False, f"找到的段落没有给出问题问的{pinned}，无法回答这个问题", [])
+    lacking = None if asks_whether else pinned_gap(query.text, [s.text for s in ranked])
+    if lacking:  # 「…在哪里举行？」 of sentences on the event that never say where
+        return Assessment(False, f"找到的段落没有给出问题问的{lacking}，无法回答这个问题", [])
     named = mentioned_term(query.text)
     if named and not any(named in t for t in texts):
         return Assessment(False, f"报告中没有提到“{named}”", [])  # asked whether it says X, and X is nowhere

@@ -21,7 +21,7 @@ def empty() -> dict[str, Any]:
     return {"current": None, "chats": []}
 
 
-def _valid(store: Any) -> dict[str, Any]:
+def valid(store: Any) -> dict[str, Any]:
     """STORE as written by this module, or an empty one (another app's value, an older format, tampering)."""
     if not isinstance(store, dict) or not isinstance(store.get("chats"), list):
         return empty()
@@ -39,7 +39,7 @@ def _title(turns: list[dict]) -> str:
 
 def save(store: Any, messages: list, turns: list) -> dict[str, Any]:
     """The current conversation, as it is now, first in the list (a new one when there is none yet)."""
-    store = _valid(store)
+    store = valid(store)
     if not turns:
         return store
     cid = store["current"] or secrets.token_hex(6)
@@ -53,12 +53,12 @@ def save(store: Any, messages: list, turns: list) -> dict[str, Any]:
 
 def start_new(store: Any) -> dict[str, Any]:
     """No current conversation: the next question starts one (the others stay in the list)."""
-    return {**_valid(store), "current": None}
+    return {**valid(store), "current": None}
 
 
 def switch(store: Any, cid: str | None) -> tuple[dict[str, Any], list, list]:
     """(store, messages, turns) of conversation CID, now the current one; an unknown CID starts a new one."""
-    store = _valid(store)
+    store = valid(store)
     chat = next((c for c in store["chats"] if c["id"] == cid), None)
     if chat is None:
         return start_new(store), [], []
@@ -67,17 +67,17 @@ def switch(store: Any, cid: str | None) -> tuple[dict[str, Any], list, list]:
 
 def current(store: Any) -> tuple[list, list]:
     """The current conversation's (messages, turns), empty when there is none."""
-    return switch(store, _valid(store)["current"])[1:]
+    return switch(store, valid(store)["current"])[1:]
 
 
 def delete(store: Any, cid: str | None) -> dict[str, Any]:
-    store = _valid(store)
+    store = valid(store)
     chats = [c for c in store["chats"] if c["id"] != cid]
     return {"current": None if store["current"] == cid else store["current"], "chats": chats}
 
 
 def rename(store: Any, cid: str | None, title: str) -> dict[str, Any]:
-    store = _valid(store)
+    store = valid(store)
     title = re.sub(r"\s+", " ", str(title or "")).strip()[:60]
     chats = [{**c, "title": title or _title(c["turns"]), "named": bool(title)} if c["id"] == cid else c
              for c in store["chats"]]
@@ -87,20 +87,20 @@ def rename(store: Any, cid: str | None, title: str) -> dict[str, Any]:
 def choices(store: Any) -> list[tuple[str, str]]:
     """(label, id) for the conversation picker, newest first."""
     out = []
-    for c in _valid(store)["chats"]:
+    for c in valid(store)["chats"]:
         when = time.strftime("%m-%d %H:%M", time.localtime(c.get("updated") or 0))
         out.append((f"{c.get('title') or '新对话'} · {when}", c["id"]))
     return out
 
 
 def title_of(store: Any) -> str:
-    store = _valid(store)
+    store = valid(store)
     return next((c.get("title") or "" for c in store["chats"] if c["id"] == store["current"]), "")
 
 
 def markdown(store: Any, cid: str | None = None) -> str:
     """One conversation (the current one by default) as Markdown: each question, its answer and its 来源 lines."""
-    store = _valid(store)
+    store = valid(store)
     cid = cid or store["current"]
     chat = next((c for c in store["chats"] if c["id"] == cid), None)
     if chat is None:

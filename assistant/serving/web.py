@@ -39,6 +39,7 @@ gr = load_gradio()
 log = logging.getLogger(__name__)
 
 GENERIC_EXAMPLES = ("报告发现了哪些问题？", "报告提出了哪些要求？")
+N_EXAMPLES = 3  # example buttons on the page
 STREAM_EVERY = 0.05  # seconds between chat updates while an answer streams: a backend may yield per character
 
 
@@ -71,7 +72,7 @@ def header_html(documents: list[dict]) -> str:
             f'出处 [n]，点击 [n] 查看原文段落。</p></div>')
 
 
-def example_questions(headings: list[str], n: int = 3) -> list[str]:
+def example_questions(headings: list[str], n: int = N_EXAMPLES) -> list[str]:
     """Questions that the indexed reports answer, drawn from them: the whole (its outline), then its first
     sections by their headings; generic ones when a report has no headings."""
     return ([OUTLINE_QUESTION] + [about(h) for h in headings[:n - 1]] + list(GENERIC_EXAMPLES))[:n]
@@ -146,12 +147,12 @@ class Chat:
         it changed since the page was built (otherwise nothing is sent)."""
         view = self.view()
         if view.assistant is self.built.assistant:
-            return (gr.skip(),) * (4 + len(GENERIC_EXAMPLES) + 1)
+            return (gr.skip(),) * (4 + N_EXAMPLES)
         choices = source_choices(view.documents)
         return (header_html(view.documents), gr.update(choices=choices, value=[v for _, v in choices],
                                                        visible=len(choices) > 1),
                 side_note_html(view.documents), self.fulltext(view=view),
-                *example_questions(view.assistant.retriever.headings(), len(GENERIC_EXAMPLES) + 1))
+                *example_questions(view.assistant.retriever.headings()))
 
     def respond(self, question: str, messages: list[dict], turns: list[dict], top_k: float,
                 backend: str, sources: list[str] | None = None) -> Iterator[tuple]:
@@ -242,7 +243,7 @@ class Saved:
 
     def restore(self, store) -> tuple:
         """On page load: the conversation that was open, and the list."""
-        store = conversations._valid(store)
+        store = conversations.valid(store)
         messages, turns = conversations.current(store)
         return messages, turns, self._picker(store), conversations.title_of(store), self._export(store)
 
@@ -259,11 +260,11 @@ class Saved:
         return store, messages, turns, self.chat.fulltext(), conversations.title_of(store), self._export(store)
 
     def delete(self, store) -> tuple:
-        store = conversations.delete(store, conversations._valid(store)["current"])
+        store = conversations.delete(store, conversations.valid(store)["current"])
         return (store, *self.chat.clear(), self._picker(store), "", self._export(store))
 
     def rename(self, store, title) -> tuple:
-        store = conversations.rename(store, conversations._valid(store)["current"], title)
+        store = conversations.rename(store, conversations.valid(store)["current"], title)
         return store, self._picker(store), self._export(store)
 
 
@@ -291,8 +292,7 @@ def build_ui(assistant, config: Config) -> gr.Blocks:
                         gr.HTML('<div class="ra-examples-label">示例问题（点击即问）：</div>', js_on_load=None)
                         with gr.Row(elem_id="ra-examples"):
                             examples = [gr.Button(q, size="sm", elem_classes=["ra-example"]) for q in
-                                        example_questions(chat.built.assistant.retriever.headings(),
-                                                          len(GENERIC_EXAMPLES) + 1)]
+                                        example_questions(chat.built.assistant.retriever.headings())]
                         with gr.Row():
                             box = gr.Textbox(label="问题", placeholder="输入关于报告的问题，按回车发送", show_label=False,
                                              lines=1, max_lines=6, scale=5, elem_id="ra-input", autofocus=True)
@@ -361,8 +361,12 @@ def build_ui(assistant, config: Config) -> gr.Blocks:
                      outputs=[store, chatbot, turns, fulltext, box, picker, name, export], show_progress="hidden",
                      queue=False)
         feedback_file = feedback.path_for(config)
-        vote_send.click(lambda payload: (feedback.record(feedback_file, payload), "")[1], inputs=[votes],
-                        outputs=[votes], show_progress="hidden", queue=False)
+
+        def vote(payload: str) -> str:
+            feedback.record(feedback_file, payload)
+            return ""  # the box is emptied for the next vote
+
+        vote_send.click(vote, inputs=[votes], outputs=[votes], show_progress="hidden", queue=False)
         name.submit(saved.rename, inputs=[store, name], outputs=[store, picker, export], show_progress="hidden",
                     queue=False)
         ui.load(chat.page, outputs=[header, sources, note, fulltext, *examples], show_progress="hidden", queue=False)
