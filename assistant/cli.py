@@ -43,7 +43,8 @@ def _settings_flags(p: argparse.ArgumentParser) -> None:
         flag = "--" + s.name.replace("_", "-")
         if any(flag == a for a in p._option_string_actions):
             continue
-        g.add_argument(flag, dest=s.name, type=s.type, default=None, metavar=s.name.upper(), help=argparse.SUPPRESS)
+        g.add_argument(flag, dest=s.name, type=str if s.type is bool else s.type, default=None,
+                       metavar=s.name.upper(), help=argparse.SUPPRESS)
 
 
 def _config(args: argparse.Namespace) -> Config:

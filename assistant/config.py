@@ -58,6 +58,11 @@ SETTINGS: tuple[Setting, ...] = (
             "Most characters of report passages put in a model's prompt (keep within its context window)."),
     Setting("condense", str, "auto",
             "Follow-up questions: 'auto' (rewrite with the model when one answers, else rules), 'model' or 'rules'."),
+    Setting("uploads", bool, True,
+            "Let the web chat's 报告 tab and POST/DELETE /api/sources add and remove reports in data_dir "
+            "(on a non-local host only with api_key_env set)."),
+    Setting("upload_max_mb", int, 20, "Largest report file an upload may send, in MB."),
+    Setting("upload_max_files", int, 10, "Most files one upload may send."),
     Setting("api_key_env", str, "ASSISTANT_API_KEY",
             "Environment variable holding the bearer key for /api, /v1 and /mcp (unset or empty: no key needed)."),
 )
@@ -117,6 +122,13 @@ def _coerce(setting: Setting, value: Any, where: str) -> Any:
             return int(str(value).strip())
         except ValueError:
             raise ConfigError(f"{where}: setting '{setting.name}' must be a whole number, got {value!r}") from None
+    if setting.type is bool:
+        word = str(value).strip().lower()
+        if word in ("1", "true", "yes", "on"):
+            return True
+        if word in ("0", "false", "no", "off"):
+            return False
+        raise ConfigError(f"{where}: setting '{setting.name}' must be true or false, got {value!r}")
     if setting.type is float and not isinstance(value, bool):
         try:
             return float(str(value).strip())

@@ -20,7 +20,8 @@ BEGIN, END = "<!-- SETTINGS:BEGIN -->", "<!-- SETTINGS:END -->"
 def table() -> str:
     rows = ["| setting | environment | flag | default | what it does |", "|---|---|---|---|---|"]
     for s in SETTINGS:
-        default = f"`{s.default}`" if s.default != "" else "(empty)"
+        shown = str(s.default).lower() if isinstance(s.default, bool) else s.default
+        default = f"`{shown}`" if s.default != "" else "(empty)"
         help_text = s.help.replace("|", "\\|")
         rows.append(f"| `{s.name}` | `{ENV_PREFIX}{s.name.upper()}` | `--{s.name.replace('_', '-')}` | {default} | "
                     f"{help_text} |")

@@ -111,16 +111,20 @@ def read_documents(paths: list[Path], report: IngestReport) -> list[Document]:
     return docs
 
 
-def _read(f: Path, name: str, report: IngestReport) -> Document | None:
+def read_report(f: Path, name: str) -> tuple[Document | None, str | None]:
+    """The document of file F indexed as NAME, or None and why it cannot be indexed."""
     try:
         raw = read_file(f)
     except ReadError as e:
-        report.skipped.append(str(e))
-        return None
+        return None, str(e)
     doc = build_document(dataclasses.replace(raw, name=name))
-    if not doc.paragraphs:
-        report.skipped.append(f"{name}: no paragraphs of text found")
-        return None
+    return (doc, None) if doc.paragraphs else (None, f"{name}: no paragraphs of text found")
+
+
+def _read(f: Path, name: str, report: IngestReport) -> Document | None:
+    doc, why = read_report(f, name)
+    if why:
+        report.skipped.append(why)
     return doc
 
 

@@ -8,7 +8,8 @@ import logging
 import os
 from typing import Annotated, Mapping
 
-from fastapi import FastAPI, Query, Request
+import anyio
+from fastapi import FastAPI, File, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, Field
 
@@ -18,7 +19,9 @@ from assistant.answering.question import MAX_QUESTION_CHARS
 from assistant.backends import choices
 from assistant.config import Config
 from assistant.contract import Answer
+from assistant.ingest.reader import SUFFIXES
 from assistant.serving.errors import ApiError, install_errors, send_error
+from assistant.serving.library import Library, LibraryError
 from assistant.serving.live import LiveAssistant
 from assistant.serving.service import Service
 
@@ -66,8 +69,8 @@ def _bearer_ok(headers: list[tuple[bytes, bytes]], key: str) -> bool:
 class Guard:
     """ASGI middleware for the API paths: the bearer key and a cap on the request body."""
 
-    def __init__(self, app, key: str | None, max_body: int = MAX_BODY_BYTES):
-        self.app, self.key, self.max_body = app, key, max_body
+    def __init__(self, app, key: str | None, max_body: int = MAX_BODY_BYTES, uploads: int = MAX_BODY_BYTES):
+        self.app, self.key, self.max_body, self.uploads = app, key, max_body, uploads
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or not scope["path"].startswith(GUARDED):
@@ -76,9 +79,10 @@ class Guard:
             return await send_error(send, ApiError(
                 401, "missing or wrong API key: send the header 'Authorization: Bearer <key>'",
                 "authentication_error", "invalid_api_key", {"WWW-Authenticate": "Bearer"}))
+        limit = self.uploads if scope["path"] == "/api/sources" else self.max_body  # uploads carry report files
         length = next((v for k, v in scope["headers"] if k == b"content-length"), b"0")
-        if length.isdigit() and int(length) > self.max_body:
-            return await send_error(send, _too_large(self.max_body))
+        if length.isdigit() and int(length) > limit:
+            return await send_error(send, _too_large(limit))
         received, refused, started = 0, False, False
 
         async def limited_receive():
@@ -86,9 +90,9 @@ class Guard:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_body and not refused:
+                if received > limit and not refused:
                     refused = True
-                    await send_error(send, _too_large(self.max_body))
+                    await send_error(send, _too_large(limit))
                     return {"type": "http.disconnect"}
             return message
 
@@ -111,14 +115,30 @@ def _too_large(limit: int) -> ApiError:
     return ApiError(413, f"request body over {limit // 1000} kB", code="body_too_large")
 
 
+def library_for(live: LiveAssistant, config: Config, host: str, environ: Mapping[str, str]) -> Library:
+    """Who may change the reports: anyone who reaches a local server; on another host, only with the API key set
+    (the API's bearer key, and the web chat's login)."""
+    open_to_all = host not in LOOPBACK and not api_key(config, environ)
+    return Library(live, config, allowed=not open_to_all,
+                   why_not=f"监听 {host} 而没有设置 {config.api_key_env}：为安全起见，不允许通过网页或 API 修改报告")
+
+
+def _library_error(e: LibraryError) -> ApiError:
+    codes = {403: "uploads_disabled", 404: "source_not_found", 409: "conflict", 413: "upload_too_large",
+             415: "unsupported_type", 422: "unreadable_report"}
+    return ApiError(e.status, str(e), code=codes.get(e.status, "invalid_upload"))
+
+
 def build_api(assistant: "Assistant | LiveAssistant", config: Config, *, host: str = "127.0.0.1",
-              environ: Mapping[str, str] | None = None) -> FastAPI:
+              environ: Mapping[str, str] | None = None, library: Library | None = None) -> FastAPI:
     """The FastAPI app with /api, /v1, /mcp and /docs; server.create_app mounts the web chat beside them."""
     from assistant.serving.docs_page import docs_html
     from assistant.serving.mcp import build_mcp
     from assistant.serving.openai import openai_router
 
     service = Service(assistant, config)
+    environ = os.environ if environ is None else environ
+    library = library or library_for(service.live, config, host, environ)
     mcp = build_mcp(service, public=host not in LOOPBACK)
 
     @contextlib.asynccontextmanager
@@ -129,9 +149,10 @@ def build_api(assistant: "Assistant | LiveAssistant", config: Config, *, host: s
     app = FastAPI(title="问答助手 API", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Answers questions about the indexed reports; every answer cites verbatim quotes "
                               "from numbered paragraphs. Errors: {\"error\": {\"message\", \"type\", \"code\"}}.")
-    app.state.service = service
+    app.state.service, app.state.library = service, library
     install_errors(app)
-    app.add_middleware(Guard, key=api_key(config, os.environ if environ is None else environ))
+    upload_body = config.upload_max_mb * config.upload_max_files * 1024 * 1024 + MAX_BODY_BYTES
+    app.add_middleware(Guard, key=api_key(config, environ), uploads=upload_body)
 
     @app.post("/api/ask", response_model=Answer, summary="Answer a question with citations",
               responses={400: {"description": "bad body"}, 401: {"description": "missing or wrong key"},
@@ -149,6 +170,33 @@ def build_api(assistant: "Assistant | LiveAssistant", config: Config, *, host: s
                              "paragraphs": m.get("paragraphs", 0), **{k: m[k] for k in keys if m.get(k)}}
                             for m in indexed]}
 
+    @app.post("/api/sources", status_code=201, summary="Add reports (multipart field 'files'; a file of an "
+              "indexed name replaces that report)",
+              responses={400: {"description": "bad file name or empty file"}, 403: {"description": "changes not "
+                         "allowed here"}, 409: {"description": "another change is running"}, 413: {"description":
+                         "too large or too many files"}, 415: {"description": "unsupported file type"},
+                         422: {"description": "not a readable report"}})
+    async def add_sources(files: Annotated[list[UploadFile], File(description=f"report files "
+                                                                   f"({', '.join(SUFFIXES)})")]):
+        received = [(f.filename or "", await f.read()) for f in files]
+        try:
+            change = await anyio.to_thread.run_sync(library.add, received)
+        except LibraryError as e:
+            raise _library_error(e) from None
+        return JSONResponse({"added": change.added, "summary": change.summary(), "skipped": change.report.skipped,
+                             "sources": library.listing()}, 201)
+
+    @app.delete("/api/sources/{name:path}", summary="Remove a report from the index (its file is kept in "
+                "data_dir/.removed/)", responses={403: {"description": "changes not allowed here"},
+                                                  404: {"description": "no such report"},
+                                                  409: {"description": "the last report, or another change running"}})
+    async def remove_source(name: str):
+        try:
+            change = await anyio.to_thread.run_sync(library.remove, name)
+        except LibraryError as e:
+            raise _library_error(e) from None
+        return {"removed": change.removed, "summary": change.summary(), "sources": library.listing()}
+
     @app.get("/api/health", summary="Index, embedder and backends")
     async def health():
         await service.refresh()
@@ -161,7 +209,8 @@ def build_api(assistant: "Assistant | LiveAssistant", config: Config, *, host: s
                 "embedder": a.retriever.embedder.name, "backend": a.backend.name,
                 "backends": choices.keys(a.config),
                 "configured": [{"key": c.key, "label": c.label, "backend": c.backend}
-                               for c in choices.configured(a.config)], "version": __version__}
+                               for c in choices.configured(a.config)], "version": __version__,
+                "indexing": library.progress}
 
     @app.get("/api/paragraph", response_model=ParagraphOut, summary="One paragraph by number (what a citation points to)")
     async def paragraph(n: Annotated[int, Query(ge=1, description="paragraph number")],
