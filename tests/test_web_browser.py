@@ -48,8 +48,8 @@ def free_port() -> int:
 class Server:
     """`python -m assistant serve` on a free port, over its own copy of the reports and its own index."""
 
-    def __init__(self, base: Path, reports: dict[str, bytes]):
-        self.base = base
+    def __init__(self, base: Path, reports: dict[str, bytes], args: list[str] = ()):
+        self.base, self.args = base, list(args)
         data = base / "data"
         data.mkdir(parents=True)
         for name, content in reports.items():
@@ -66,7 +66,7 @@ class Server:
         with open(self.log, "ab") as log:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "assistant", "serve", "--port", str(self.port), "--data-dir",
-                 str(self.base / "data"), "--index-dir", str(self.base / "index")],
+                 str(self.base / "data"), "--index-dir", str(self.base / "index"), *self.args],
                 cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 
     def wait(self, timeout: float = 120) -> None:

@@ -231,13 +231,16 @@ class Assistant:
         return self._settle(prep, be, draft, t0, id)
 
     def stream(self, question: str, history: Sequence[dict] | None = None, top_k: int | None = None,
-               id: Any = None, backend: str | None = None,
-               sources: list[str] | None = None) -> Iterator[str | Answer]:
+               id: Any = None, backend: str | None = None, sources: list[str] | None = None,
+               stage: Callable[[str], None] | None = None) -> Iterator[str | Answer]:
         """Yield pieces of answer text as they come, then the complete Answer (citations verified).
 
-        When a model fails part-way, the pieces already yielded are superseded by the final Answer's text."""
+        When a model fails part-way, the pieces already yielded are superseded by the final Answer's text.
+        STAGE, when given, is told "retrieving" and then "generating" (when a backend starts on the passages)."""
         t0 = time.perf_counter()
         be = self.backend_for(backend)
+        if stage:
+            stage("retrieving")
         prep = self._prepare(question, history, top_k, be, sources)
         if prep.reading.intent != "question":
             answer = self._small_talk(prep, t0, id)
@@ -250,6 +253,8 @@ class Assistant:
             yield self._finish(prep, draft, be.name, t0, id)
             return
         draft = None
+        if stage:
+            stage("generating")
         if be.grounded or prep.failed is None:
             try:
                 for piece in be.stream(prep.query, prep.hits, prep.assessment, prep.history):

@@ -184,9 +184,28 @@ def answer_html(answer: Answer, turn: int, docs: DocIndex) -> str:
     return "".join(parts)
 
 
-def streaming_html(text: str) -> str:
-    """A partial answer while it streams: markers shown but not yet linked (their cards come at the end)."""
-    return f'<div class="ra-answer ra-streaming"><div class="ra-text">{link_markers(text, None)}</div></div>'
+STAGES = {"retrieving": "检索中…", "generating": "生成中…"}
+
+
+def streaming_html(text: str, stage: str | None = None, seconds: float | None = None) -> str:
+    """A partial answer while it streams: markers shown but not yet linked (their cards come at the end), under
+    the stage it is in and the seconds since the question was sent."""
+    where = ""
+    if stage in STAGES:
+        where = (f'<div class="ra-stage" role="status">{STAGES[stage]}'
+                 f'{f" {seconds:.1f} 秒" if seconds is not None else ""}</div>')
+    return f'<div class="ra-answer ra-streaming">{where}<div class="ra-text">{link_markers(text, None)}</div></div>'
+
+
+STAGE_DIV = re.compile(r'<div class="ra-stage" role="status">.*?</div>')
+
+
+def stopped_html(streaming: str) -> str:
+    """A streaming answer as it was when 停止 was pressed: what came so far, marked 已停止 (no caret, no timer)."""
+    if "ra-streaming" not in streaming:
+        return streaming
+    shown = STAGE_DIV.sub("", streaming, count=1).replace("ra-streaming", "ra-stopped", 1)
+    return shown.replace('<div class="ra-text">', '<div class="ra-stage">已停止</div><div class="ra-text">', 1)
 
 
 def error_html(message: str) -> str:

@@ -20,6 +20,7 @@ from assistant.contract import Answer
 from assistant.errors import AssistantError
 from assistant.serving import conversations, feedback
 from assistant.serving.gradio_loader import load as load_gradio
+from assistant.serving.library import Library
 from assistant.serving.live import LiveAssistant
 from assistant.serving.render import (
     OUTLINE_QUESTION,
@@ -32,8 +33,11 @@ from assistant.serving.render import (
     fulltext_html,
     history_messages,
     question_html,
+    stopped_html,
     streaming_html,
 )
+from assistant.serving.ticking import PIECE, STAGE, ticking
+from assistant.serving.web_reports import reports_tab
 
 gr = load_gradio()
 log = logging.getLogger(__name__)
@@ -122,6 +126,7 @@ class Chat:
         self.live = LiveAssistant.of(assistant)
         self.built = self._view = _View(self.live.current())
         self.default_backend = backend_options(self._view.assistant)[0][1]
+        self._stops: dict[str, float] = {}  # session → when 停止 was last pressed there
 
     def view(self) -> _View:
         """The current index's view, rebuilt when the index was reopened."""
@@ -154,14 +159,22 @@ class Chat:
                 side_note_html(view.documents), self.fulltext(view=view),
                 *example_questions(view.assistant.retriever.headings()))
 
+    def stop(self, request: gr.Request = None) -> None:
+        """停止: the answer running in this session ends at its next update (at most TICK seconds), keeping what
+        came so far. The answer's own generator ends itself, so nothing it sends later can overwrite the mark."""
+        now = time.monotonic()
+        self._stops = {k: t for k, t in self._stops.items() if now - t < 3600}
+        self._stops[getattr(request, "session_hash", None) or ""] = now
+
     def respond(self, question: str, messages: list[dict], turns: list[dict], top_k: float,
-                backend: str, sources: list[str] | None = None) -> Iterator[tuple]:
+                backend: str, sources: list[str] | None = None, request: gr.Request = None) -> Iterator[tuple]:
         """Stream one answer into the chat. Yields (textbox, chatbot messages, turns, 原文 html)."""
+        session, asked = getattr(request, "session_hash", None) or "", time.monotonic()
         messages = list(messages or [])
         turns = list(turns or [])
         turn = len(turns) + 1
         messages.append({"role": "user", "content": question_html(question)})
-        messages.append({"role": "assistant", "content": streaming_html("")})
+        messages.append({"role": "assistant", "content": streaming_html("", "retrieving", 0.0)})
         yield "", list(messages), list(turns), gr.skip()
         try:
             # Only name a backend other than the one in use, so an Assistant without per-call backends still works.
@@ -170,17 +183,25 @@ class Chat:
             picked = chosen_sources(sources, view.documents)
             if picked:
                 choice["sources"] = picked
-            text, last = "", 0.0
+            text, last, stage, t0 = "", 0.0, "retrieving", time.monotonic()
             answer = None
-            for piece in view.assistant.stream(question, history_messages(turns), int(top_k) if top_k else None,
-                                               **choice):
+            for kind, piece in ticking(lambda tell: view.assistant.stream(
+                    question, history_messages(turns), int(top_k) if top_k else None, stage=tell, **choice)):
                 if isinstance(piece, Answer):
                     answer = piece
                     break
-                text += piece
+                if self._stops.get(session, 0.0) > asked:
+                    messages[-1] = {"role": "assistant",
+                                    "content": stopped_html(streaming_html(text, stage, time.monotonic() - t0))}
+                    yield gr.skip(), list(messages), list(turns), gr.skip()
+                    return
+                if kind == STAGE:
+                    stage = piece
+                elif kind == PIECE:
+                    text += piece
                 if time.monotonic() - last >= STREAM_EVERY:
                     last = time.monotonic()
-                    messages[-1] = {"role": "assistant", "content": streaming_html(text)}
+                    messages[-1] = {"role": "assistant", "content": streaming_html(text, stage, last - t0)}
                     yield gr.skip(), list(messages), list(turns), gr.skip()
             if answer is None:
                 raise RuntimeError("the answer stream ended without an answer")
@@ -205,14 +226,14 @@ class Chat:
         return [], [], self.fulltext(), ""
 
     def regenerate(self, messages: list[dict], turns: list[dict], top_k: float, backend: str,
-                   sources: list[str] | None = None) -> Iterator[tuple]:
+                   sources: list[str] | None = None, request: gr.Request = None) -> Iterator[tuple]:
         """The last question answered again (with the backend and settings chosen now), in place of its answer."""
         messages, turns = list(messages or []), list(turns or [])
         if not turns or len(messages) < 2:
             yield gr.skip(), gr.skip(), gr.skip(), gr.skip()
             return
         last = turns.pop()
-        yield from self.respond(last["question"], messages[:-2], turns, top_k, backend, sources)
+        yield from self.respond(last["question"], messages[:-2], turns, top_k, backend, sources, request)
 
     def edit_last(self, messages: list[dict], turns: list[dict]) -> tuple:
         """The last question back in the input box, its turn taken out of the conversation."""
@@ -273,8 +294,11 @@ def _secret(config: Config) -> str:
     return hashlib.sha256(f"ra-conversations:{Path(config.index_dir).resolve()}".encode()).hexdigest()[:32]
 
 
-def build_ui(assistant, config: Config) -> gr.Blocks:
+def build_ui(assistant, config: Config, library: Library | None = None) -> gr.Blocks:
+    """The page. LIBRARY decides who may add and remove reports (server.py passes the API's, so both share one
+    lock and one rule); without one, changes are allowed (a local page)."""
     chat = Chat(assistant)
+    library = library or Library(chat.live, config)
     documents = chat.built.documents
     options = backend_options(chat.built.assistant)
     with gr.Blocks(title=f"问答助手 · {report_title(documents)}", analytics_enabled=False) as ui:
@@ -333,24 +357,24 @@ def build_ui(assistant, config: Config) -> gr.Blocks:
                     go = gr.Button("前往", scale=0, min_width=80, elem_id="ra-go")
                     gr.HTML("", js_on_load=None, scale=5)
                 fulltext = gr.HTML(chat.fulltext(view=chat.built), js_on_load=None, elem_id="ra-fulltext")
+            page = dict(fn=chat.page, outputs=[header, sources, note, fulltext, *examples], show_progress="hidden",
+                        queue=False)
+            listed = reports_tab(library, page)
 
         ask = dict(fn=chat.respond, inputs=[box, chatbot, turns, top_k, backend, sources],
                    outputs=[box, chatbot, turns, fulltext], concurrency_limit=4, show_progress="hidden")
         keep = dict(fn=saved.remember, inputs=[store, chatbot, turns], outputs=[store, picker, name, export],
                     show_progress="hidden", queue=False)
-        asked = [box.submit(**ask), send.click(**ask)]
-        for event in asked:
-            event.then(**keep)
-        redo = again.click(chat.regenerate, inputs=[chatbot, turns, top_k, backend, sources],
-                           outputs=[box, chatbot, turns, fulltext], concurrency_limit=4, show_progress="hidden")
-        redo.then(**keep)
+        # Enter and 发送 are one event: a question sent while an answer runs waits for it (always_last), then is
+        # asked; app.js says so under the input meanwhile. Its text stays in the box until then.
+        gr.on([box.submit, send.click], **ask, trigger_mode="always_last").then(**keep)
+        again.click(chat.regenerate, inputs=[chatbot, turns, top_k, backend, sources],
+                    outputs=[box, chatbot, turns, fulltext], concurrency_limit=4, show_progress="hidden").then(**keep)
         edit.click(chat.edit_last, inputs=[chatbot, turns], outputs=[box, chatbot, turns], show_progress="hidden",
                    queue=False).then(**keep)
         for b in examples:
-            example = b.click(lambda q: q, inputs=[b], outputs=[box], show_progress="hidden", queue=False).then(**ask)
-            example.then(**keep)
-            asked.append(example)
-        stop.click(None, cancels=asked + [redo])  # the answer shown so far stays; the conversation goes on
+            b.click(lambda q: q, inputs=[b], outputs=[box], show_progress="hidden", queue=False).then(**ask).then(**keep)
+        stop.click(chat.stop, queue=False)  # the answer shown so far stays, marked 已停止; the conversation goes on
         fresh = dict(fn=saved.new, inputs=[store], outputs=[store, chatbot, turns, fulltext, box, picker, name, export],
                      show_progress="hidden", queue=False)
         clear.click(**fresh)
@@ -369,7 +393,8 @@ def build_ui(assistant, config: Config) -> gr.Blocks:
         vote_send.click(vote, inputs=[votes], outputs=[votes], show_progress="hidden", queue=False)
         name.submit(saved.rename, inputs=[store, name], outputs=[store, picker, export], show_progress="hidden",
                     queue=False)
-        ui.load(chat.page, outputs=[header, sources, note, fulltext, *examples], show_progress="hidden", queue=False)
+        ui.load(**page)
+        ui.load(**listed)
         ui.load(saved.restore, inputs=[store], outputs=[chatbot, turns, picker, name, export], show_progress="hidden",
                 queue=False)
         show = "(n) => { window.raShowParagraph && window.raShowParagraph(n); }"

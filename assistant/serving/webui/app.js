@@ -69,14 +69,81 @@
     return (link.getAttribute("href") || "").replace(/^#/, "");
   }
 
+  // Hover (or keyboard focus) on [n]: a preview of the quote it cites, without scrolling away from the answer.
+  var preview = null;
+  function showPreview(marker) {
+    var found = document.getElementById(target(marker));
+    var card = found && (found.closest(".ra-card") || found);
+    if (!card) return;
+    var quote = found.querySelector ? (found.querySelector("mark") || card.querySelector("mark")) : null;
+    var head = card.querySelector(".ra-card-head");
+    var text = (quote || card.querySelector(".ra-card-text") || card).textContent.trim();
+    if (!preview) {
+      preview = document.createElement("div");
+      preview.className = "ra-preview";
+      preview.setAttribute("role", "tooltip");
+      document.body.appendChild(preview);
+    }
+    preview.textContent = "";
+    if (head) {
+      var where = document.createElement("div");
+      where.className = "ra-preview-head";
+      where.textContent = head.textContent.trim();
+      preview.appendChild(where);
+    }
+    preview.appendChild(document.createTextNode(text.length > 240 ? text.slice(0, 240) + "…" : text));
+    var box = marker.getBoundingClientRect();
+    preview.style.left = Math.max(8, Math.min(box.left, window.innerWidth - 380)) + "px";
+    preview.style.top = (box.bottom + 6) + "px";
+    preview.classList.add("ra-shown");
+  }
+  function hidePreview() { if (preview) preview.classList.remove("ra-shown"); }
+  ["mouseover", "focusin"].forEach(function (kind) {
+    document.addEventListener(kind, function (event) {
+      var marker = event.target && event.target.closest && event.target.closest("a.ra-marker");
+      if (marker) showPreview(marker);
+    });
+  });
+  ["mouseout", "focusout", "scroll"].forEach(function (kind) {
+    document.addEventListener(kind, function (event) {
+      if (kind === "scroll" || (event.target && event.target.closest && event.target.closest("a.ra-marker"))) {
+        hidePreview();
+      }
+    }, true);
+  });
+
+  // A question sent while an answer is still coming waits for it (the page's event is "always_last"): say so.
+  function noteQueued() {
+    if (!document.querySelector("#ra-chat .ra-streaming")) return;
+    var input = document.querySelector("#ra-input");
+    if (!input) return;
+    var note = document.querySelector("#ra-queued");
+    if (!note) {
+      note = document.createElement("div");
+      note.id = "ra-queued";
+      note.setAttribute("role", "status");
+      input.parentElement.insertBefore(note, input.nextSibling);
+    }
+    note.textContent = "上一个回答完成后，会接着回答这个问题（可按“停止”结束上一个回答）";
+    var clear = setInterval(function () {
+      if (!document.querySelector("#ra-chat .ra-streaming")) { note.textContent = ""; clearInterval(clear); }
+    }, 300);
+  }
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && !event.shiftKey && event.target && event.target.closest &&
+        event.target.closest("#ra-input")) noteQueued();
+  }, true);
+
   document.addEventListener("click", function (event) {
     var t = event.target;
     if (!t || !t.closest) return;
+    if (t.closest("#ra-send")) noteQueued();
     var marker = t.closest("a.ra-marker");
     if (marker) {
       event.preventDefault();
       var found = document.getElementById(target(marker));
       var card = found && (found.closest(".ra-card") || found);  // a second quote of a paragraph: its shared card
+      hidePreview();
       if (card) { card.scrollIntoView({block: "nearest", behavior: "smooth"}); flash(card); }
       return;
     }

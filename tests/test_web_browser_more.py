@@ -1,0 +1,131 @@
+"""The web chat in a real browser, part two: reports added and removed in the 报告 tab, and the wait for a model
+(检索中/生成中 with seconds, 停止, a question typed meanwhile). Same set-up as test_web_browser.py."""
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+from conftest import REPORT, ROOT
+from llm_servers import ScriptedLLM
+from test_web_browser import Page, Server, browser, pytestmark  # noqa: F401  (fixture, marks)
+
+UPLOAD = ROOT / "tests" / "data" / "upload_report.txt"
+
+
+@pytest.fixture(scope="module")
+def library_server(tmp_path_factory):
+    server = Server(tmp_path_factory.mktemp("reports"), {REPORT.name: REPORT.read_bytes()})
+    try:
+        server.wait()
+        yield server
+    finally:
+        server.stop()
+
+
+def pick(page: Page, dropdown: str, text: str) -> None:
+    """Choose the option of gradio dropdown DROPDOWN (its elem_id selector) whose label contains TEXT."""
+    page.css(f"{dropdown} input")[0].click()
+    option = page.wait(lambda: [o for o in page.css("li[role=option]") if text in o.text], f"option {text!r}")[0]
+    option.click()
+
+
+def test_a_report_uploaded_in_the_browser_answers_and_can_be_removed_again(browser, library_server):
+    page = Page(browser, library_server.url).open()
+    page.css("#ra-tab-reports-button")[0].click()
+    page.wait(lambda: page.css("#ra-upload input[type=file]"), "the upload box")
+    page.css("#ra-upload input[type=file]")[0].send_keys(str(UPLOAD))
+    page.wait(lambda: UPLOAD.stem in page.css("#ra-upload")[0].text, "the chosen file")
+    page.css("#ra-upload-send")[0].click()
+    page.wait(lambda: "已添加" in page.css("#ra-reports-status")[0].text, "the upload to be indexed", 120)
+    assert "青禾市社区老年食堂建设情况通报" in page.css("#ra-reports")[0].text
+    page.wait(lambda: "2 份报告" in page.css("#ra-header")[0].text, "the header naming both reports")
+    path = page.shot("upload.png")
+    if os.environ.get("SCREENSHOT") == "1":
+        shutil.copyfile(path, ROOT / "docs" / "screenshot-upload.png")
+
+    page.css("#ra-tab-chat-button")[0].click()
+    answer = page.ask("青禾市一共建成了多少家社区老年食堂？")
+    assert "86家" in answer.text and "青禾市社区老年食堂建设情况通报" in page.css(".ra-card", answer)[0].text
+
+    page.css("#ra-tab-reports-button")[0].click()
+    pick(page, "#ra-remove-pick", UPLOAD.name)
+    page.css("#ra-remove-send")[0].click()
+    page.wait(lambda: page.d.switch_to.alert, "the confirmation").accept()
+    page.wait(lambda: "已移除" in page.css("#ra-reports-status")[0].text, "the removal", 120)
+    assert "青禾市" not in page.css("#ra-reports")[0].text
+    assert list((library_server.base / "data" / ".removed").rglob(UPLOAD.name))
+    page.wait(lambda: "2 份报告" not in page.css("#ra-header")[0].text, "the header back to one report")
+
+
+def test_an_unreadable_upload_is_refused_in_the_page_and_the_list_stays(browser, library_server, tmp_path):
+    bad = tmp_path / "坏文件.pdf"
+    bad.write_bytes(b"this is not a pdf")
+    page = Page(browser, library_server.url).open()
+    page.css("#ra-tab-reports-button")[0].click()
+    before = page.wait(lambda: page.css("#ra-reports")[0].text, "the list")
+    page.css("#ra-upload input[type=file]")[0].send_keys(str(bad))
+    page.wait(lambda: bad.stem in page.css("#ra-upload")[0].text, "the chosen file")
+    page.css("#ra-upload-send")[0].click()
+    status = page.wait(lambda: "无法作为报告读取" in page.css("#ra-reports-status")[0].text and
+                       page.css("#ra-reports-status")[0].text, "the refusal")
+    assert bad.name in status and page.css("#ra-reports")[0].text == before
+    assert not (library_server.base / "data" / bad.name).exists()
+
+
+@pytest.fixture(scope="module")
+def llm():
+    server = ScriptedLLM()
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="module")
+def model_server(tmp_path_factory, llm):
+    server = Server(tmp_path_factory.mktemp("model"), {REPORT.name: REPORT.read_bytes()},
+                    ["--backend", "openai", "--openai-base-url", f"{llm.url}/v1", "--openai-model", "qwen",
+                     "--llm-timeout", "30"])
+    try:
+        server.wait()
+        yield server
+    finally:
+        server.stop()
+
+
+def test_while_a_model_thinks_the_stage_and_seconds_show_and_stop_keeps_what_came(browser, model_server, llm):
+    llm.enqueue("巡视组于2018年10月17日进驻[1]。", delay=4.0)
+    page = Page(browser, model_server.url).open()
+    page.type("巡视组从哪天开始进驻？")
+    stage = page.wait(lambda: [s.text for s in page.css(".ra-streaming .ra-stage") if "生成中" in s.text],
+                      "生成中 while the model thinks")[0]
+    page.wait(lambda: any(s.text != stage and "秒" in s.text for s in page.css(".ra-streaming .ra-stage")),
+              "the seconds to count up")
+    page.css("#ra-stop")[0].click()
+    page.wait(lambda: any("已停止" in s.text for s in page.css(".ra-stopped .ra-stage")), "已停止 after 停止")
+    stopped = page.answers()[-1]
+    assert "ra-streaming" not in stopped.get_attribute("class") and "'type'" not in stopped.text
+    page.d.implicitly_wait(0)
+    import time
+    time.sleep(5)  # longer than the model's delay: a stopped answer is not filled in afterwards
+    assert not [a for a in page.answers() if "2018年10月17日" in a.text]
+
+    llm.enqueue("巡视组于2018年10月17日进驻[1]。")
+    answer = page.ask("巡视组从哪天开始进驻？")  # the chat goes on after a stop
+    assert "2018年10月17日" in answer.text and page.css(".ra-card", answer)
+
+
+def test_a_question_sent_while_an_answer_runs_waits_for_it_and_is_then_answered(browser, model_server, llm):
+    llm.enqueue("巡视组于2018年10月17日进驻[1]。", delay=3.0)
+    llm.enqueue("工作了1个月左右[1]。")
+    page = Page(browser, model_server.url).open()
+    page.type("巡视组从哪天开始进驻？")
+    page.wait(lambda: page.css(".ra-streaming"), "the first answer to start")
+    page.type("巡视组工作了多久？")
+    note = page.wait(lambda: page.css("#ra-queued") and page.css("#ra-queued")[0].text, "the note under the input")
+    assert "上一个回答完成后" in note
+    page.wait(lambda: len(page.answers()) == 2 and "ra-streaming" not in page.answers()[-1].get_attribute("class"),
+              "both answers", 60)
+    first, second = page.answers()
+    assert "2018年10月17日" in first.text and "1个月" in second.text
+    assert [q.text for q in page.css(".ra-question")] == ["巡视组从哪天开始进驻？", "巡视组工作了多久？"]
+    assert not page.css("#ra-queued")[0].text
