@@ -111,18 +111,25 @@ def unsafe_server(tmp_path_factory):
     yield from _server(tmp_path_factory, "unsafe", {"unsafe-report.txt": UNSAFE_REPORT.encode()})
 
 
-@pytest.fixture(scope="module")
-def browser():
+def chromium(languages: str = "zh-CN,zh"):
+    """Headless Chromium whose preferred languages are LANGUAGES (what navigator.languages and Accept-Language
+    say; headless ignores --lang)."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
     for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--window-size=1400,1050", "--lang=zh-CN",
+                 "--disable-component-update", "--disable-sync", "--window-size=1400,1050",
                  "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1, EXCLUDE localhost"):
         options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    options.add_experimental_option("prefs", {"intl.accept_languages": languages})
+    return webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    driver = chromium()
     try:
         yield driver
     finally:
@@ -446,10 +453,12 @@ def test_thumbs_up_or_down_appends_to_the_feedback_file_beside_the_index(page, s
 
 def test_regenerate_answers_again_in_place_and_edit_puts_the_question_back(page):
     page.ask("巡视组从哪天开始进驻？")
-    page.ask("易地扶贫搬迁方面存在哪些问题？")
+    first = page.ask("易地扶贫搬迁方面存在哪些问题？")
+    page.d.execute_script("arguments[0].setAttribute('data-old', '1')", first)  # gone once it is re-rendered
     page.css("#ra-again")[0].click()
     page.wait(lambda: len(page.answers()) == 2 and "ra-streaming" not in page.answers()[-1].get_attribute("class")
-              and "易地扶贫" in page.answers()[-1].text, "the last question answered again")
+              and not page.answers()[-1].get_attribute("data-old") and "易地扶贫" in page.answers()[-1].text,
+              "the last question answered again")
     assert len(page.css(".ra-question")) == 2
     page.css("#ra-edit")[0].click()
     page.wait(lambda: len(page.answers()) == 1, "the last turn taken back")

@@ -129,3 +129,39 @@ def test_a_question_sent_while_an_answer_runs_waits_for_it_and_is_then_answered(
     assert "2018年10月17日" in first.text and "1个月" in second.text
     assert [q.text for q in page.css(".ra-question")] == ["巡视组从哪天开始进驻？", "巡视组工作了多久？"]
     assert not page.css("#ra-queued")[0].text
+
+
+def test_hovering_a_marker_previews_the_quote_it_cites(browser, library_server):
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    page = Page(browser, library_server.url).open()
+    answer = page.ask("巡视组从哪天开始进驻？")
+    marker = page.css("a.ra-marker", answer)[0]
+    ActionChains(page.d).move_to_element(marker).perform()
+    preview = page.wait(lambda: [p for p in page.css(".ra-preview.ra-shown") if p.is_displayed()], "the preview")[0]
+    assert "2018年10月17日" in preview.text and "第2段" in preview.text
+    ActionChains(page.d).move_to_element(page.css("#ra-input textarea")[0]).perform()
+    page.wait(lambda: not [p for p in page.css(".ra-preview") if p.is_displayed()], "the preview to go")
+
+
+@pytest.mark.parametrize("languages, lang, words, not_words", [
+    ("zh-CN,zh", "zh-CN", ["问答", "发送", "上传报告", "将文件拖放到此处"], ["Drop File", "Send", "Clear"]),
+    ("de-DE,de", "zh-CN", ["问答", "发送", "将文件拖放到此处"], ["Datei", "Send"]),
+    ("en-US,en", "en", ["Ask", "Send", "Upload reports", "Drop File Here"], ["发送", "上传报告"]),
+])
+def test_the_page_speaks_chinese_unless_the_browser_asks_for_english(library_server, languages, lang, words,
+                                                                     not_words):
+    from test_web_browser import chromium
+
+    driver = chromium(languages)
+    try:
+        page = Page(driver, library_server.url).open()
+        page.css("#ra-tab-reports-button")[0].click()
+        page.wait(lambda: page.css("#ra-upload") and page.css("#ra-upload")[0].is_displayed(), "the 报告 tab")
+        seen = " ".join([b.text for b in page.css("button[role=tab]")] + [page.css("#ra-upload")[0].text])
+        page.css("#ra-tab-chat-button")[0].click()
+        seen += " " + page.css("#ra-send")[0].text
+        assert driver.execute_script("return document.documentElement.lang") == lang
+        assert all(w in seen for w in words) and not any(w in seen for w in not_words), seen
+    finally:
+        driver.quit()

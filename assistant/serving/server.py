@@ -42,9 +42,13 @@ def create_app(assistant, config: Config, host: str = "127.0.0.1", environ: Mapp
     live = LiveAssistant.of(assistant)  # one for the API and the web chat
     app = build_api(live, config, host=host, environ=environ)
     auth = web_login(api_key(config, environ))
-    return gr.mount_gradio_app(app, build_ui(live, config, app.state.library), path="/", auth=auth,
-                               auth_message="请输入 API 密钥（用户名任意）" if auth else None,
-                               max_file_size=config.upload_max_mb * 1024 * 1024, **mount_options())
+    from assistant.serving.page_language import PageLanguage
+
+    app = gr.mount_gradio_app(app, build_ui(live, config, app.state.library), path="/", auth=auth,
+                              auth_message="请输入 API 密钥（用户名任意）" if auth else None,
+                              max_file_size=config.upload_max_mb * 1024 * 1024, **mount_options())
+    app.add_middleware(PageLanguage)
+    return app
 
 
 def port_free(host: str, port: int) -> None:

@@ -38,6 +38,7 @@ from assistant.serving.render import (
 )
 from assistant.serving.ticking import PIECE, STAGE, ticking
 from assistant.serving.web_reports import reports_tab
+from assistant.serving.web_strings import I18N, T
 
 gr = load_gradio()
 log = logging.getLogger(__name__)
@@ -60,7 +61,7 @@ def _theme() -> gr.themes.Base:
 def mount_options() -> dict[str, Any]:
     """Keyword arguments for ``gr.mount_gradio_app``: in gradio 6 theme, css and head belong to the mount."""
     return {"theme": _theme(), "css": _asset("app.css"), "head": f"<script>{_asset('app.js')}</script>",
-            "footer_links": [], "run_history": False}
+            "footer_links": [], "run_history": False, "i18n": I18N}
 
 
 def report_title(documents: list[dict]) -> str:
@@ -307,54 +308,54 @@ def build_ui(assistant, config: Config, library: Library | None = None) -> gr.Bl
         store = gr.BrowserState(conversations.empty(), storage_key="ra-conversations", secret=_secret(config))
         saved = Saved(chat)
         with gr.Tabs(elem_id="ra-tabs"):
-            with gr.Tab("问答", id="chat", elem_id="ra-tab-chat"):
+            with gr.Tab(T("tab_chat"), id="chat", elem_id="ra-tab-chat"):
                 with gr.Row():
                     with gr.Column(scale=4):
-                        chatbot = gr.Chatbot(label="对话", elem_id="ra-chat", height=560, buttons=[],
+                        chatbot = gr.Chatbot(label=T("chat"), elem_id="ra-chat", height=560, buttons=[],
                                              latex_delimiters=[], feedback_options=None, autoscroll=True,
-                                             placeholder="请在下方输入问题，或点击一个示例问题。")
+                                             placeholder=T("chat_empty"))
                         gr.HTML('<div class="ra-examples-label">示例问题（点击即问）：</div>', js_on_load=None)
                         with gr.Row(elem_id="ra-examples"):
                             examples = [gr.Button(q, size="sm", elem_classes=["ra-example"]) for q in
                                         example_questions(chat.built.assistant.retriever.headings())]
                         with gr.Row():
-                            box = gr.Textbox(label="问题", placeholder="输入关于报告的问题，按回车发送", show_label=False,
+                            box = gr.Textbox(label=T("question"), placeholder=T("question_hint"), show_label=False,
                                              lines=1, max_lines=6, scale=5, elem_id="ra-input", autofocus=True)
-                            send = gr.Button("发送", variant="primary", scale=1, min_width=80, elem_id="ra-send")
+                            send = gr.Button(T("send"), variant="primary", scale=1, min_width=80, elem_id="ra-send")
                         with gr.Row(elem_id="ra-controls"):
-                            stop = gr.Button("停止", size="sm", scale=0, min_width=60, elem_id="ra-stop")
-                            again = gr.Button("重新回答", size="sm", scale=0, min_width=80, elem_id="ra-again")
-                            edit = gr.Button("修改上一问", size="sm", scale=0, min_width=90, elem_id="ra-edit")
-                            gr.Button("设置与历史", size="sm", scale=0, min_width=90, elem_id="ra-settings-toggle")
+                            stop = gr.Button(T("stop"), size="sm", scale=0, min_width=60, elem_id="ra-stop")
+                            again = gr.Button(T("again"), size="sm", scale=0, min_width=80, elem_id="ra-again")
+                            edit = gr.Button(T("edit"), size="sm", scale=0, min_width=90, elem_id="ra-edit")
+                            gr.Button(T("settings"), size="sm", scale=0, min_width=90, elem_id="ra-settings-toggle")
                     with gr.Column(scale=1, min_width=260, elem_id="ra-settings"):
-                        top_k = gr.Slider(1, 20, value=config.top_k, step=1, label="检索段落数（top-k）",
-                                          info="回答可引用的候选段落数量", elem_id="ra-topk")
-                        backend = gr.Dropdown(options, value=options[0][1], label="回答方式（backend）",
-                                              info="摘录原文为离线默认；模型与配置档（profiles）在配置文件中设置",
+                        top_k = gr.Slider(1, 20, value=config.top_k, step=1, label=T("top_k"),
+                                          info=T("top_k_info"), elem_id="ra-topk")
+                        backend = gr.Dropdown(options, value=options[0][1], label=T("backend"),
+                                              info=T("backend_info"),
                                               interactive=len(options) > 1, elem_id="ra-backend")
                         choices = source_choices(documents)
                         sources = gr.Dropdown(choices, value=[v for _, v in choices], multiselect=True,
-                                              label="检索范围（来源）", info="只在选中的报告中查找答案；不选即全部",
+                                              label=T("sources"), info=T("sources_info"),
                                               visible=len(choices) > 1, elem_id="ra-sources")
-                        clear = gr.Button("新对话", variant="secondary", elem_id="ra-clear")
-                        picker = gr.Dropdown([], value=None, label="历史对话", info="只保存在这个浏览器里",
+                        clear = gr.Button(T("new_chat"), variant="secondary", elem_id="ra-clear")
+                        picker = gr.Dropdown([], value=None, label=T("history"), info=T("history_info"),
                                              elem_id="ra-chats", interactive=True)
-                        name = gr.Textbox(label="对话名称", placeholder="输入后回车改名", max_lines=1,
+                        name = gr.Textbox(label=T("chat_name"), placeholder=T("chat_name_hint"), max_lines=1,
                                           elem_id="ra-chat-name")
                         with gr.Row():
-                            remove = gr.Button("删除此对话", size="sm", elem_id="ra-chat-delete")
-                            export = gr.DownloadButton("导出 Markdown", size="sm", interactive=False,
+                            remove = gr.Button(T("delete_chat"), size="sm", elem_id="ra-chat-delete")
+                            export = gr.DownloadButton(T("export"), size="sm", interactive=False,
                                                        elem_id="ra-chat-export")
                         note = gr.HTML(side_note_html(documents), js_on_load=None)
                         # where the page's 有用/没用 votes land (app.js fills the box and presses the button)
                         with gr.Group(elem_classes=["ra-hidden"]):
                             votes = gr.Textbox("", label="反馈", elem_id="ra-feedback", show_label=False)
                             vote_send = gr.Button("feedback", elem_id="ra-feedback-send")
-            with gr.Tab("原文", id="fulltext", elem_id="ra-tab-fulltext"):
+            with gr.Tab(T("tab_fulltext"), id="fulltext", elem_id="ra-tab-fulltext"):
                 with gr.Row():
-                    jump = gr.Number(1, label="跳到第几段", precision=0, minimum=1, scale=1, min_width=160,
+                    jump = gr.Number(1, label=T("jump"), precision=0, minimum=1, scale=1, min_width=160,
                                      elem_id="ra-jump")
-                    go = gr.Button("前往", scale=0, min_width=80, elem_id="ra-go")
+                    go = gr.Button(T("go"), scale=0, min_width=80, elem_id="ra-go")
                     gr.HTML("", js_on_load=None, scale=5)
                 fulltext = gr.HTML(chat.fulltext(view=chat.built), js_on_load=None, elem_id="ra-fulltext")
             page = dict(fn=chat.page, outputs=[header, sources, note, fulltext, *examples], show_progress="hidden",

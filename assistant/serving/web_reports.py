@@ -11,6 +11,7 @@ from assistant.ingest.reader import SUFFIXES
 from assistant.serving.gradio_loader import load as load_gradio
 from assistant.serving.library import Library
 from assistant.serving.render import esc
+from assistant.serving.web_strings import T
 
 gr = load_gradio()
 CANCELLED = "\x00cancelled"  # what the page sends when the removal is not confirmed
@@ -85,19 +86,19 @@ def reports_tab(library: Library, redraw: dict) -> dict:
     Returns the kwargs of the page-load event that refreshes the list."""
     reports = Reports(library)
     rows = library.listing()
-    with gr.Tab("报告", id="reports", elem_id="ra-tab-reports"):
+    with gr.Tab(T("tab_reports"), id="reports", elem_id="ra-tab-reports"):
         listing = gr.HTML(reports_html(rows), js_on_load=None, elem_id="ra-reports")
         status = gr.HTML("", js_on_load=None, elem_id="ra-reports-status")
         with gr.Group(visible=library.allowed):
-            upload = gr.File(label="上传报告", file_count="multiple", file_types=list(SUFFIXES), type="filepath",
+            upload = gr.File(label=T("upload"), file_count="multiple", file_types=list(SUFFIXES), type="filepath",
                              elem_id="ra-upload")
-            add = gr.Button("添加到索引", variant="primary", elem_id="ra-upload-send")
+            add = gr.Button(T("upload_send"), variant="primary", elem_id="ra-upload-send")
             gr.HTML(f'<p class="ra-side-note">{esc(limits_text(library))}</p>', js_on_load=None)
             with gr.Row():
                 pick = gr.Dropdown([(f'{r["title"]}（{r["source"]}）', r["source"]) for r in rows], value=None,
-                                   label="移除报告", info="移出索引（文件保留在 .removed 中）", scale=4,
+                                   label=T("remove"), info=T("remove_info"), scale=4,
                                    elem_id="ra-remove-pick")
-                drop = gr.Button("移除", variant="stop", scale=1, min_width=80, elem_id="ra-remove-send")
+                drop = gr.Button(T("remove_send"), variant="stop", scale=1, min_width=80, elem_id="ra-remove-send")
         if not library.allowed:
             gr.HTML(f'<p class="ra-side-note">{esc(library.why_not)}</p>', js_on_load=None)
     add.click(reports.upload, inputs=[upload], outputs=[status, listing, pick, upload],

@@ -10,17 +10,15 @@
     el.classList.add("ra-flash");
   }
 
-  function openTab(label) {
-    var tabs = document.querySelectorAll("#ra-tabs button[role=tab], #ra-tabs .tab-nav button");
-    for (var i = 0; i < tabs.length; i++) {
-      if (tabs[i].textContent.trim() === label) { tabs[i].click(); return true; }
-    }
-    return false;
+  function openTab(id) {  // by the tab's id, not its label, which depends on the page's language
+    var tab = document.getElementById(id + "-button");
+    if (tab) tab.click();
+    return !!tab;
   }
 
   // Show paragraph element ID in the 原文 tab; the tab's content may only appear after the click, so poll briefly.
   function showInFulltext(id) {
-    openTab("原文");
+    openTab("ra-tab-fulltext");
     var tries = 0;
     (function look() {
       var el = document.getElementById(id);
