@@ -240,7 +240,7 @@ def describe(config: Config, environ: Mapping[str, str] | None = None) -> list[t
     rows = []
     for s in SETTINGS:
         value = getattr(config, s.name)
-        shown = repr(value)
+        shown = str(value).lower() if isinstance(value, bool) else repr(value)  # as TOML writes it
         if s.name.endswith("_url"):
             shown = repr(_mask_url(value))
         elif s.name.endswith("api_key_env") and value:
