@@ -13,7 +13,8 @@ from typing import Any, Protocol
 
 from assistant.answering.calibration import MAX_PARAGRAPHS, NO_WORDS_PARAGRAPHS, SENTENCE_RATIO, Decision
 from assistant.answering.gaps import (DIGITS, NUMBER, asked_term, defines, gaps, mentioned_term, missing_numbers,
-                                      phrase_split, pinned, pinned_gap, undefined_term, unmentioned_years)
+                                      phrase_split, undefined_term, unmentioned_years)
+from assistant.answering.pinned import pinned, pinned_gap
 from assistant.answering.retrieve import Hit, Query
 from assistant.answering.understand import QUANTITY, YES_NO
 from assistant.ingest.document import Paragraph, split_sentences
