@@ -14,7 +14,7 @@ from typing import Any, Protocol
 from assistant.answering.calibration import MAX_PARAGRAPHS, NO_WORDS_PARAGRAPHS, SENTENCE_RATIO, Decision
 from assistant.answering.gaps import (DIGITS, NUMBER, asked_term, defines, gaps, mentioned_term, missing_numbers,
                                       phrase_split, undefined_term, unmentioned_years)
-from assistant.answering.pinned import pinned, pinned_gap
+from assistant.answering.pinned import other_edition, pinned, pinned_gap
 from assistant.answering.retrieve import Hit, Query
 from assistant.answering.understand import QUANTITY, YES_NO
 from assistant.ingest.document import Paragraph, split_sentences
@@ -115,6 +115,9 @@ def rank_sentences(query: Query, hits: list[Hit], words: Words, lexicon: Lexicon
     terms = question_terms(query.text, words, lexicon)
     wants_number = bool(QUANTITY.search(query.text))
     wants = [gives for gives, _ in pinned(query.text)]  # a date, a venue, a rate: the sentence that gives it first
+    # a sentence on another year or edition is not about the one asked — unless the question asks whether it is
+    # (「这是第一轮巡视吗？」 is answered by 「第二轮」)
+    edition = not YES_NO.search(query.text)
     best_hit = hits[0].score if hits else 0.0
     ranked = []
     for hit in hits[:MAX_PARAGRAPHS]:
@@ -123,6 +126,8 @@ def rank_sentences(query: Query, hits: list[Hit], words: Words, lexicon: Lexicon
         context = context_text(hit.paragraph, lexicon)
         for s, e in _sentences(hit):
             text = hit.paragraph.text[s:e]
+            if edition and other_edition(query.text, text):
+                continue  # 「2023年第57届…」 does not answer a question about 2022
             cov = coverage(terms, text, words, lexicon)
             cov_ctx = coverage(terms, context, words, lexicon)  # what the paragraph as a whole supports
             score = 0.6 * cov + 0.2 * cov_ctx + 0.2 * (hit.score / best_hit if best_hit else 0)

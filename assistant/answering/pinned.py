@@ -33,7 +33,7 @@ def cn_value(s: str) -> int | None:
 ASKS_VENUE = re.compile(r"(在哪|哪里|哪儿|什么地方|哪个(城市|国家|地方)|何地|何处)\s*(举行|举办|召开|开幕|开赛|进行|办)|"
                         r"(举办|举行|召开)(的)?(地点|城市|地|国家)|地点(是|在)|在哪(里|儿)?[？?。\s]*$|where\b.*\b(held|hosted)",
                         re.I)
-VENUE = re.compile(r"(在|于|落户|移师|来到)[^，。；;,]{1,30}(举行|举办|召开|开幕|开赛|进行|揭幕|落幕|启幕|拉开帷幕|打响|闭幕)|"
+VENUE = re.compile(r"(在|于|落户|移师|来到)(?![\d\s年月日号至到\-—～~上中下午旬时点分：:]+(举行|举办|召开|开幕|开赛|进行))[^，。；;,]{1,30}(举行|举办|召开|开幕|开赛|进行|揭幕|落幕|启幕|拉开帷幕|打响|闭幕)|"
                    r"(举办|主办|承办)(地|城市|国|方)|东道主|花落|地点[为是：:]|(?<![全各本该我])[\u4e00-\u9fff]{1,5}(市|省|县|镇|州)")
 ASKS_RATE = re.compile(r"(率|比例|占比|比重|份额|涨幅|跌幅|增速|增幅|降幅)(是|为|有|达到)?(多少|几)")
 RATE = re.compile(r"\d\s*[%％‰]|百分之|个百分点|\d\s*成|[一二三四五六七八九]成")
@@ -54,10 +54,78 @@ def pinned(question: str) -> list[tuple[re.Pattern, str]]:
     return [(gives, what) for asks, gives, what in PINNED if asks.search(question)]
 
 
+# The event a "when" question dates: the word before 时间/日期 (上映日期, 去世时间) or after 何时/什么时候 (何时开始施行
+# → 施行). A date in a sentence that never names it dates something else (a share price on 11月23日).
+WHEN_EVENT = re.compile(r"([\u4e00-\u9fff]{2})的?(?:时间|日期)[？?。\s]*$|(?:何时|哪天|哪一天|什么时候|啥时候)"
+                        r"(?:开始|正式|将|会|要|能|才|被|再|在|是)*([\u4e00-\u9fff]{2})")
+NO_EVENT = {"什么", "具体", "准确", "确切", "大概", "开始", "结束", "举行", "举办", "召开", "进行", "哪天", "日期"}
+
+
+def when_event(question: str) -> str | None:
+    """What a "when" question asks the date of (「伊丽莎白二世去世时间」 → 去世), or None."""
+    m = WHEN_EVENT.search(question)
+    word = m and (m.group(1) or m.group(2))
+    return word if word and word not in NO_EVENT else None
+
+
+# an event's being held, however it is said: 「…将于11月5日至10日举行」 dates its 开幕 too
+HELD = re.compile(r"举行|举办|召开|开幕|开赛|揭幕|启幕|开启|拉开帷幕|开展|闭幕")
+
+
+def _names_event(event: str | None, sentence: str) -> bool:
+    """SENTENCE names EVENT, or a word ending like it (去世 → 逝世, 上映 → 公映), or any word for its being held."""
+    if event is None or event in sentence or event[-1] in sentence:
+        return True
+    return bool(HELD.fullmatch(event) and HELD.search(sentence))
+
+
 def pinned_gap(question: str, sentences: list[str]) -> str | None:
     """What a fact question pins down (a date, a venue, a rate, a cast) that none of SENTENCES — the answer's candidates —
-    gives, named for the refusal; None when nothing pinned is missing."""
+    gives, named for the refusal; None when nothing pinned is missing. The date of a "when" question is given by a
+    sentence that names the event dated."""
+    event = when_event(question)
     for gives, what in pinned(question):
-        if not any(gives.search(s) for s in sentences):
+        if not any(gives.search(s) and (gives is not WHEN or _names_event(event, s)) for s in sentences):
             return what
     return None
+
+
+# Which one of a series a text speaks of: a year (2022), an edition or a round (第28届, 第二次), a numbered name
+# (神舟十六号; not a date's 16号 nor 19号线).
+EDITION = re.compile(r"第\s*(\d+|[零一二两三四五六七八九十百]+)\s*(届|次|季|期|轮|代)"
+                     r"|(?<=[\u4e00-\u9fff])(?<![月第])([一二三四五六七八九十]+)号(?![线楼院令文])")
+
+
+# A year a sentence compares with (比2021年, 与2022年同期相比) or counts from (2015年以来) is not the one it reports.
+BESIDE_YEAR = re.compile(r"(?:比|较|与|同|相比于?|相较于?|高于|低于|超过|对比|自|从)\s*(?:19|20)\d{2}|"
+                         r"(?:19|20)\d{2}\s*年?(?:以来|起|至今|同期|以后|之后)")
+
+
+def editions(text: str) -> set[tuple[str, int]]:
+    """(kind, number) for each year, edition or numbered name TEXT names: ("年", 2022), ("届", 28), ("号", 16)."""
+    out = {("年", int(y)) for y in YEAR.findall(BESIDE_YEAR.sub(" ", text))}
+    for m in EDITION.finditer(text):
+        value = _number(m.group(1) or m.group(3))
+        if value is not None:
+            out.add((m.group(2) or "号", value))
+    return out
+
+
+def _number(numeral: str) -> int | None:
+    return int(numeral) if numeral.isdigit() else cn_value(numeral)
+
+
+def other_edition(question: str, sentence: str) -> bool:
+    """SENTENCE speaks of another year or edition than the one QUESTION pins: it names some of that kind and not the
+    one asked (「2023年第57届世乒赛…举行」 of a 2022 question). A sentence with a relative year (今年, 本届) may mean
+    the asked one."""
+    asked = editions(question)
+    if not asked:
+        return False
+    said = editions(sentence)
+    relative = bool(RELATIVE_YEAR.search(sentence))
+    for kind in {k for k, _ in asked}:
+        theirs = {v for k, v in said if k == kind}
+        if theirs and not theirs & {v for k, v in asked if k == kind} and not (relative and kind in "年届"):
+            return True
+    return False
