@@ -120,3 +120,19 @@ def test_editions_and_the_event_a_question_dates():
     assert when_event("老馆长去世时间") == "去世" and when_event("条例何时开始施行？") == "施行"
     assert when_event("读书节什么时间举行") is None
 
+
+def test_an_amount_is_given_beside_what_it_measures():
+    from assistant.answering.amounts import amount_gap, measured
+
+    assert measured("2021年全省茶叶产量") == "叶产量" and measured("洪水造成多少人受伤？") == "受伤"
+    assert measured("公司去年的营收为多少？") == "营收" and measured("读书节办了多久？") is None
+    sown = ["2021年，全省茶叶种植面积320万亩，比上年增加12万亩。"]
+    assert amount_gap("2021年全省茶叶产量", sown) == "数量"
+    assert amount_gap("2021年全省茶叶产量", ["全省茶叶总产量18.6万吨，比上年增长4%。"]) is None
+    rescuers = ["消防救援总队共派出200人赶赴现场，受伤群众已送医救治。"]
+    assert amount_gap("洪水造成多少人受伤？", rescuers) == "数量"
+    growth = ["公司营收同比增长12.5%，净利润有所下降。"]
+    assert amount_gap("公司去年的营收为多少？", growth) == "数量"  # a growth rate is not the revenue
+    assert amount_gap("公司营收增长了多少？", growth) is None  # but it is the growth asked
+    claim = ["市政府正式就洪灾损失向保险公司提出索赔，金额为3.2亿元。"]
+    assert amount_gap("洪灾损失多少钱", claim) is None  # the amount in the clause that goes on from it
