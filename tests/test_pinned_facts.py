@@ -136,3 +136,17 @@ def test_an_amount_is_given_beside_what_it_measures():
     assert amount_gap("公司营收增长了多少？", growth) is None  # but it is the growth asked
     claim = ["市政府正式就洪灾损失向保险公司提出索赔，金额为3.2亿元。"]
     assert amount_gap("洪灾损失多少钱", claim) is None  # the amount in the clause that goes on from it
+
+
+def test_the_role_asked_the_cast_and_a_duration_must_be_named():
+    from assistant.answering.pinned import pinned_gap, role, role_gap
+
+    assert role("《远山》的导演是谁？") == ("导演", "导演") and role("2019年读书节征文比赛冠军？")[1] == "冠军"
+    assert role("读书节的主题是什么？")[1] == "主题" and role("读书节有哪些活动？") is None  # a list asks many
+    trailer = ["电影《远山》的预告片发布后，网友纷纷表示期待。"]
+    assert role_gap("《远山》的导演是谁？", trailer) == "导演"
+    assert role_gap("《远山》的导演是谁？", ["电影《远山》由赵一鸣执导，导演赵一鸣表示…"]) is None
+    assert pinned_gap("《远山》的主演", ["《远山》的演员阵容也很强大。"]) == "演员"  # a cast is named, not praised
+    assert pinned_gap("《远山》的主演", ["《远山》由李一、王二主演。"]) is None
+    assert pinned_gap("老馆长当了多久馆长？", ["老馆长于9月3日卸任，家属表示感谢。"]) == "时长"
+    assert pinned_gap("老馆长当了多久馆长？", ["老馆长在任十二年，于9月3日卸任。"]) is None

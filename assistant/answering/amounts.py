@@ -23,6 +23,11 @@ CONTINUES = re.compile(r"\s*(金额|总额|数额|总计|合计|共计|总共|�
 # a change (上涨了多少, 增长多少) is often given as a percentage; an amount (营收, 产量) is not
 CHANGE = re.compile(r"[涨增降跌升减]|提高|降低")
 PERCENT = re.compile(r"\d+(?:\.\d+)?\s*[%％‰]|百分之[零一二两三四五六七八九十百点]+|\d+(?:\.\d+)?\s*个百分点")
+# Numbers that are no amount: a span of time (4年间, 两个月), a list's numbering (「2、」), a name with digits (Q4, 5G),
+# a telephone number.
+NOT_AMOUNT_NUMBER = re.compile(r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百]+)\s*个?(?:年|月|天|周|小时|分钟)(?:间|来|内|多|以来|左右|后)"
+                               r"|(?:\d+(?:\.\d+)?|[一二两三四五六七八九十]+)\s*个(?:月|星期|小时)|(?<![\d.])\d{1,2}\s*[、．]"
+                               r"|[A-Za-z]+\d+[A-Za-z\d]*|\d+[A-Za-z]+|(?:电话|热线|拨打)\s*\d+")
 
 
 def measured(question: str) -> str | None:
@@ -55,7 +60,7 @@ def amount_gap(question: str, sentences: list[str]) -> str | None:
     change = bool(CHANGE.search(word))
 
     def gives(clause: str) -> bool:
-        rest = NOT_A_COUNT.sub(" ", clause)
+        rest = NOT_AMOUNT_NUMBER.sub(" ", NOT_A_COUNT.sub(" ", clause))
         rest = rest if change else PERCENT.sub(" ", rest)
         for n in sorted(named, key=len, reverse=True):
             rest = rest.replace(n, " ")

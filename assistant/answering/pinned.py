@@ -43,10 +43,15 @@ ASKS_WHEN = re.compile(r"何时|哪天|哪一天|什么时候|啥时候|几月|�
 WHEN = re.compile(r"\d{1,2}\s*月|\d{1,2}\s*日|\d{4}\s*[-/.年]\s*\d{1,2}|[一二三四五六七八九十]+月|[上中下]旬|年底|年初|月底|"
                   r"月初|昨天|今天|明天|前天|当天|近日|日前|本周|上周|下周|周[一二三四五六日末]|星期")
 ASKS_CAST = re.compile(r"主演|谁演|演员(有|是)|饰演|扮演者|出演")
-CAST = re.compile(r"主演|饰演|出演|领衔|主角|扮演|演员|加盟|搭档|联袂")
+# a cast is named with 主演/饰演…; 「演员阵容很强大」 names none
+CAST = re.compile(r"主演|饰演|出演|领衔|主角|扮演|演员(?:有|是|表|包括|[:：])|加盟|搭档|联袂")
+ASKS_DURATION = re.compile(r"多久|多长时间|多少(?:天|年|个月|周)|几(?:天|年|个月|周)(?![前后])")
+DURATION = re.compile(r"(?<![\d.月])(?:\d{1,3}(?:\.\d+)?|[一二两三四五六七八九十百几半]+)\s*(?:个)?(?:天|日|周|星期|个月|年|小时)"
+                      r"(?:多|左右|之久|时间|以来|间)?(?!\d)|(?:\d{1,3}|[一二两三四五六七八九十百几半]+)\s*(?:个)?月(?:多|左右|之久|时间)")
 
 
-PINNED = ((ASKS_WHEN, WHEN, "时间"), (ASKS_VENUE, VENUE, "地点"), (ASKS_RATE, RATE, "比率"), (ASKS_CAST, CAST, "演员"))
+PINNED = ((ASKS_WHEN, WHEN, "时间"), (ASKS_VENUE, VENUE, "地点"), (ASKS_RATE, RATE, "比率"), (ASKS_CAST, CAST, "演员"),
+          (ASKS_DURATION, DURATION, "时长"))
 
 
 def pinned(question: str) -> list[tuple[re.Pattern, str]]:
@@ -129,3 +134,32 @@ def other_edition(question: str, sentence: str) -> bool:
         if theirs and not theirs & {v for k, v in asked if k == kind} and not (relative and kind in "年届"):
             return True
     return False
+
+
+# The role a question asks to be filled — 「…的导演是谁」, 「季军是哪支球队」, 「…的主题是什么」, 「谁是…的演员」,
+# 「…男单冠军？」: a sentence that fills it names it, and its head is its last two characters (男单冠军 → 冠军).
+ROLE_BEFORE = re.compile(r"(?:是谁|是哪[支个位家国所部座名]|是什么|叫什么|有谁)")  # not a list: 有哪些 asks many
+ROLE_END = re.compile(r"(冠军|亚军|季军|得主|获得者|最佳[\u4e00-\u9fff]{1,4})[？?。\s]*$")
+ROLE_AFTER = re.compile(r"^谁是(.+?)[？?。\s]*$")
+
+
+def role(question: str) -> tuple[str, str] | None:
+    """The role a "who/which/what is the X" question asks to be filled and its head, the last two characters
+    (「《七人乐队》的导演是谁」 → (导演, 导演), 「…男单冠军？」 → (…男单冠军, 冠军)); None when it asks none."""
+    m = ROLE_AFTER.search(question) or ROLE_END.search(question)
+    if m:
+        run = m.group(1)
+    else:
+        m = ROLE_BEFORE.search(question)
+        if not m:
+            return None
+        run = re.split(r"[的之，,、。？?！!\s《》“”「」]", question[:m.start()])[-1]
+    run = re.sub(r"[？?。！!\s]", "", run)
+    head = run[-2:]
+    return (run[-8:], head) if re.fullmatch(r"[\u4e00-\u9fff]{2}", head) else None
+
+
+def role_gap(question: str, sentences: list[str]) -> str | None:
+    """The role asked (「导演」) when none of SENTENCES names its head; None otherwise."""
+    asked = role(question)
+    return asked[0] if asked and not any(asked[1] in s for s in sentences) else None
