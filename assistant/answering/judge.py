@@ -15,7 +15,7 @@ from assistant.answering.amounts import amount_gap
 from assistant.answering.calibration import MAX_PARAGRAPHS, NO_WORDS_PARAGRAPHS, SENTENCE_RATIO, Decision
 from assistant.answering.gaps import (DIGITS, NUMBER, asked_term, defines, gaps, mentioned_term, missing_numbers,
                                       phrase_split, undefined_term, unmentioned_years)
-from assistant.answering.pinned import other_edition, pinned, pinned_gap, role_gap
+from assistant.answering.pinned import gives_pinned, other_edition, pinned, pinned_gap, role_gap
 from assistant.answering.retrieve import Hit, Query
 from assistant.answering.understand import QUANTITY, YES_NO
 from assistant.ingest.document import Paragraph, split_sentences
@@ -227,6 +227,8 @@ def assess(query: Query, hits: list[Hit], words: Words, lexicon: Lexicon, readin
         p = max(p, decision.threshold)  # 「“四个落实”分别是哪四个？」 and the best paragraph spells them out
     if named and any(named in h.paragraph.text for h in hits[:1]):
         p = max(p, decision.threshold)  # 「报告里有没有提到“三区三州”？」 and the best paragraph says “三区三州”: yes
+    if not asks_whether and gives_pinned(query.text, ranked[0].text):
+        p = max(p, decision.threshold)  # 「RCEP生效时间」 and the best sentence dates its 生效: the fact asked is there
     if p < decision.threshold:
         return Assessment(False, f"报告中的证据不足以回答（把握 {p:.2f}）", [], p, found)
     return Assessment(True, "", ranked, p, found)

@@ -1,5 +1,5 @@
-"""What a fact question pins down — a date, a venue, a rate, a cast; a year, an edition (第28届), a numbered name
-(神舟十六号) — and whether a sentence gives it. A sentence on the right topic that lacks it, or that speaks of
+"""What a fact question pins down — a date, a venue, a rate, a cast, a span of time, a role (导演, 冠军); a year or an
+edition (第28届) — and whether a sentence gives it. A sentence on the right topic that lacks it, or that speaks of
 another year or edition of the same thing, does not answer the question."""
 from __future__ import annotations
 
@@ -35,7 +35,8 @@ ASKS_VENUE = re.compile(r"(在哪|哪里|哪儿|什么地方|哪个(城市|国�
                         re.I)
 VENUE = re.compile(r"(在|于|落户|移师|来到)(?![\d\s年月日号至到\-—～~上中下午旬时点分：:]+(举行|举办|召开|开幕|开赛|进行))[^，。；;,]{1,30}(举行|举办|召开|开幕|开赛|进行|揭幕|落幕|启幕|拉开帷幕|打响|闭幕)|"
                    r"(举办|主办|承办)(地|城市|国|方)|东道主|花落|地点[为是：:]|(?<![全各本该我])[\u4e00-\u9fff]{1,5}(市|省|县|镇|州)")
-ASKS_RATE = re.compile(r"(率|比例|占比|比重|份额|涨幅|跌幅|增速|增幅|降幅)(是|为|有|达到)?(多少|几)")
+# 「…增长率」 ending a question asks the rate too; 「占多大比例」 may be answered by the two counts it is made of
+ASKS_RATE = re.compile(r"(率|比例|占比|比重|份额|涨幅|跌幅|增速|增幅|降幅)(是|为|有|达到)?(多少|几)|(率|涨幅|跌幅|增速|增幅|降幅)[？?。\s]*$")
 RATE = re.compile(r"\d\s*[%％‰]|百分之|个百分点|\d\s*成|[一二三四五六七八九]成")
 ASKS_WHEN = re.compile(r"何时|哪天|哪一天|什么时候|啥时候|几月|几号|日期|什么时间|(?<![多长])时间[？?。\s]*$|when\b|what date",
                        re.I)
@@ -61,7 +62,7 @@ def pinned(question: str) -> list[tuple[re.Pattern, str]]:
 
 # The event a "when" question dates: the word before 时间/日期 (上映日期, 去世时间) or after 何时/什么时候 (何时开始施行
 # → 施行). A date in a sentence that never names it dates something else (a share price on 11月23日).
-WHEN_EVENT = re.compile(r"([\u4e00-\u9fff]{2})的?(?:时间|日期)[？?。\s]*$|(?:何时|哪天|哪一天|什么时候|啥时候)"
+WHEN_EVENT = re.compile(r"([\u4e00-\u9fff]{2})[日的]*(?:时间|日期)[？?。\s]*$|(?:何时|哪天|哪一天|什么时候|啥时候)"
                         r"(?:开始|正式|将|会|要|能|才|被|再|在|是)*([\u4e00-\u9fff]{2})")
 NO_EVENT = {"什么", "具体", "准确", "确切", "大概", "开始", "结束", "举行", "举办", "召开", "进行", "哪天", "日期"}
 
@@ -73,15 +74,35 @@ def when_event(question: str) -> str | None:
     return word if word and word not in NO_EVENT else None
 
 
-# an event's being held, however it is said: 「…将于11月5日至10日举行」 dates its 开幕 too
+# An event said in other words: its being held (「…将于11月5日至10日举行」 dates its 开幕 too), a film's or a show's
+# release (「已定档4月12日登陆俄罗斯院线」 dates its 上映).
 HELD = re.compile(r"举行|举办|召开|开幕|开赛|揭幕|启幕|开启|拉开帷幕|开展|闭幕")
+RELEASED = re.compile(r"上映|公映|首映|定档|登陆|上线|播出|首播|开播")
+
+
+def _said(event: str, sentence: str) -> bool:
+    """SENTENCE names EVENT or another word for it."""
+    return event in sentence or any(c.fullmatch(event) and c.search(sentence) for c in (HELD, RELEASED))
 
 
 def _names_event(event: str | None, sentence: str) -> bool:
-    """SENTENCE names EVENT, or a word ending like it (去世 → 逝世, 上映 → 公映), or any word for its being held."""
-    if event is None or event in sentence or event[-1] in sentence:
-        return True
-    return bool(HELD.fullmatch(event) and HELD.search(sentence))
+    """SENTENCE names EVENT, a word for it, or a word ending like it (去世 → 逝世)."""
+    return event is None or _said(event, sentence) or event[-1] in sentence
+
+
+# a day named outright (11月15日, 2023年1月8日), not 今天 or 近日
+DAY = re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}|[一二三四五六七八九十]+月[一二三四五六七八九十]+日")
+
+
+def gives_pinned(question: str, sentence: str) -> bool:
+    """QUESTION pins a fact (a date, a venue, a rate, a cast, a span of time) and SENTENCE gives every one pinned,
+    plainly: a day named outright beside the event's own word (「于2022年11月15日至16日…举行」 for 「峰会的时间」)."""
+    kinds = pinned(question)
+    if not kinds or pinned_gap(question, [sentence]) is not None:
+        return False
+    event = when_event(question)
+    return not any(gives is WHEN for gives, _ in kinds) or bool(DAY.search(sentence)) and (
+        event is None or _said(event, sentence))
 
 
 def pinned_gap(question: str, sentences: list[str]) -> str | None:
@@ -95,10 +116,10 @@ def pinned_gap(question: str, sentences: list[str]) -> str | None:
     return None
 
 
-# Which one of a series a text speaks of: a year (2022), an edition or a round (第28届, 第二次), a numbered name
-# (神舟十六号; not a date's 16号 nor 19号线).
-EDITION = re.compile(r"第\s*(\d+|[零一二两三四五六七八九十百]+)\s*(届|次|季|期|轮|代)"
-                     r"|(?<=[\u4e00-\u9fff])(?<![月第])([一二三四五六七八九十]+)号(?![线楼院令文])")
+# Which one of a series a text speaks of: a year (2022), an edition or a round (第28届, 第二次). (A numbered name —
+# 神舟十六号 — is not checked: a sentence on one often names the one before it, 「…与神舟十五号完成轮换」.)
+EDITION = re.compile(r"第\s*(\d+|[零一二两三四五六七八九十百]+)\s*(届|次|季|期|轮|代)")
+ASIDE = re.compile(r"（[^（）]*）|\([^()]*\)")  # 「（第一位达成的是2017年的纳达尔）」 is an aside, not what it reports
 
 
 # A year a sentence compares with (比2021年, 与2022年同期相比) or counts from (2015年以来) is not the one it reports.
@@ -107,12 +128,13 @@ BESIDE_YEAR = re.compile(r"(?:比|较|与|同|相比于?|相较于?|高于|低�
 
 
 def editions(text: str) -> set[tuple[str, int]]:
-    """(kind, number) for each year, edition or numbered name TEXT names: ("年", 2022), ("届", 28), ("号", 16)."""
+    """(kind, number) for each year or edition TEXT names outside asides: ("年", 2022), ("届", 28)."""
+    text = ASIDE.sub(" ", text)
     out = {("年", int(y)) for y in YEAR.findall(BESIDE_YEAR.sub(" ", text))}
     for m in EDITION.finditer(text):
-        value = _number(m.group(1) or m.group(3))
+        value = _number(m.group(1))
         if value is not None:
-            out.add((m.group(2) or "号", value))
+            out.add((m.group(2), value))
     return out
 
 
@@ -161,5 +183,5 @@ def role(question: str) -> tuple[str, str] | None:
 
 def role_gap(question: str, sentences: list[str]) -> str | None:
     """The role asked (「导演」) when none of SENTENCES names its head; None otherwise."""
-    asked = role(question)
+    asked = None if ASKS_CAST.search(question) else role(question)  # a cast is named as CAST reads: 饰演 too
     return asked[0] if asked and not any(asked[1] in s for s in sentences) else None
