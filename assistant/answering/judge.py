@@ -11,11 +11,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from assistant.answering.amounts import amount_gap
 from assistant.answering.calibration import MAX_PARAGRAPHS, NO_WORDS_PARAGRAPHS, SENTENCE_RATIO, Decision
 from assistant.answering.gaps import (DIGITS, NUMBER, asked_term, defines, gaps, mentioned_term, missing_numbers,
                                       phrase_split, undefined_term, unmentioned_years)
-from assistant.answering.pinned import gives_pinned, other_edition, pinned, pinned_gap, role_gap
+from assistant.answering.pinned import gives_pinned, other_edition, pinned, pinned_gap
 from assistant.answering.retrieve import Hit, Query
 from assistant.answering.understand import QUANTITY, YES_NO
 from assistant.ingest.document import Paragraph, split_sentences
@@ -206,9 +205,7 @@ def assess(query: Query, hits: list[Hit], words: Words, lexicon: Lexicon, readin
                                                                                                   contexts))
     if missing:
         return Assessment(False, f"报告中没有提到{'、'.join(f'“{m}”' for m in missing)}，无法回答这个问题", [])
-    candidates = [s.text for s in ranked]
-    lacking = None if asks_whether else (pinned_gap(query.text, candidates) or amount_gap(query.text, candidates)
-                                         or role_gap(query.text, candidates))
+    lacking = None if asks_whether else pinned_gap(query.text, [s.text for s in ranked])
     if lacking:  # 「…在哪里举行？」 of sentences on the event that never say where
         return Assessment(False, f"找到的段落没有给出问题问的{lacking}，无法回答这个问题", [])
     named = mentioned_term(query.text)

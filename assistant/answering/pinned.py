@@ -1,5 +1,5 @@
-"""What a fact question pins down — a date, a venue, a rate, a cast, a span of time, a role (导演, 冠军); a year or an
-edition (第28届) — and whether a sentence gives it. A sentence on the right topic that lacks it, or that speaks of
+"""What a fact question pins down — a date, a venue, a rate, a cast, a span of time; a year or an edition
+(第28届) — and whether a sentence gives it. A sentence on the right topic that lacks it, or that speaks of
 another year or edition of the same thing, does not answer the question."""
 from __future__ import annotations
 
@@ -157,31 +157,3 @@ def other_edition(question: str, sentence: str) -> bool:
             return True
     return False
 
-
-# The role a question asks to be filled — 「…的导演是谁」, 「季军是哪支球队」, 「…的主题是什么」, 「谁是…的演员」,
-# 「…男单冠军？」: a sentence that fills it names it, and its head is its last two characters (男单冠军 → 冠军).
-ROLE_BEFORE = re.compile(r"(?:是谁|是哪[支个位家国所部座名]|是什么|叫什么|有谁)")  # not a list: 有哪些 asks many
-ROLE_END = re.compile(r"(冠军|亚军|季军|得主|获得者|最佳[\u4e00-\u9fff]{1,4})[？?。\s]*$")
-ROLE_AFTER = re.compile(r"^谁是(.+?)[？?。\s]*$")
-
-
-def role(question: str) -> tuple[str, str] | None:
-    """The role a "who/which/what is the X" question asks to be filled and its head, the last two characters
-    (「《七人乐队》的导演是谁」 → (导演, 导演), 「…男单冠军？」 → (…男单冠军, 冠军)); None when it asks none."""
-    m = ROLE_AFTER.search(question) or ROLE_END.search(question)
-    if m:
-        run = m.group(1)
-    else:
-        m = ROLE_BEFORE.search(question)
-        if not m:
-            return None
-        run = re.split(r"[的之，,、。？?！!\s《》“”「」]", question[:m.start()])[-1]
-    run = re.sub(r"[？?。！!\s]", "", run)
-    head = run[-2:]
-    return (run[-8:], head) if re.fullmatch(r"[\u4e00-\u9fff]{2}", head) else None
-
-
-def role_gap(question: str, sentences: list[str]) -> str | None:
-    """The role asked (「导演」) when none of SENTENCES names its head; None otherwise."""
-    asked = None if ASKS_CAST.search(question) else role(question)  # a cast is named as CAST reads: 饰演 too
-    return asked[0] if asked and not any(asked[1] in s for s in sentences) else None
