@@ -64,3 +64,77 @@ def test_the_refusal_says_what_is_missing_and_names_the_files_it_looked_at(news)
     assert "地点" in answer.answer, answer.answer
     both = news.ask("进口博览会的参展费用是多少钱？")
     assert both.refused and "preview.txt" in both.answer and "expo.txt" in both.answer, both.answer
+
+
+# Another edition of the same event, and a date that dates something else (invented text).
+LAST_YEAR = ("2019年第七届山城读书节于5月8日在江北图书馆开幕，共吸引读者三万人次。"
+             "山城读书节每年举办一次，由文化局主办，是全城规模最大的全民阅读活动。2020年第八届山城读书节的筹备工作已经启动。")
+STOCKS = "截至11月3日收盘，出品方星河影业股价上涨4.2%。电影《远山》由赵一鸣执导，讲述了三代护林员的故事。"
+FUNERAL = "据报道，老馆长的追悼会将于9月3日举行，家属婉拒了各界送来的花圈。"
+
+
+@pytest.fixture(scope="module")
+def other(tmp_path_factory, embedder):
+    from assistant.answering.assistant import Assistant
+    from assistant.config import load_config
+
+    base = tmp_path_factory.mktemp("other")
+    data = base / "data"
+    data.mkdir()
+    for name, text in (("festival.txt", LAST_YEAR), ("stocks.txt", STOCKS), ("funeral.txt", FUNERAL)):
+        (data / name).write_text(text, encoding="utf-8")
+    return Assistant.from_config(load_config(overrides={"data_dir": str(data), "index_dir": str(base / "index")}),
+                                 notify=lambda m: None, embedder=embedder)
+
+
+@pytest.mark.parametrize("question", ["2020年山城读书节在哪里举行？", "第八届山城读书节的开幕时间"])
+def test_a_sentence_about_another_year_or_edition_does_not_answer(other, question):
+    answer = other.ask(question, sources=["festival.txt"])
+    assert answer.refused, answer.answer
+
+
+@pytest.mark.parametrize("question, said", [("2019年山城读书节在哪里举行？", "江北图书馆"),
+                                            ("第七届山城读书节的开幕时间", "5月8日")])
+def test_the_edition_asked_is_answered(other, question, said):
+    answer = other.ask(question, sources=["festival.txt"])
+    assert not answer.refused and said in answer.answer, answer.answer
+
+
+def test_a_date_of_something_else_does_not_date_the_event_asked(other):
+    assert other.ask("《远山》的上映日期", sources=["stocks.txt"]).refused
+
+
+def test_a_date_is_not_a_venue(other):
+    answer = other.ask("老馆长的追悼会在哪里举行？", sources=["funeral.txt"])
+    assert answer.refused and "地点" in answer.answer, answer.answer
+
+
+def test_editions_and_the_event_a_question_dates():
+    from assistant.answering.pinned import editions, other_edition, when_event
+
+    assert editions("2019年第七届读书节（首届是2013年），天宫十二号") == {("年", 2019), ("届", 7)}
+    assert other_edition("2020年读书节在哪举行", "2019年读书节在江北举行")
+    assert not other_edition("2020年读书节在哪举行", "读书节在江北举行，规模比2019年更大")
+    assert not other_edition("2020年读书节在哪举行", "与2019年相比，今年读书节在江北举行")
+    assert not other_edition("2020年读书节的冠军是谁", "最终李一夺冠（上一位连冠的是2017年的王二）")
+    assert when_event("老馆长去世时间") == "去世" and when_event("条例何时开始施行？") == "施行"
+    assert when_event("读书节什么时间举行") is None
+
+
+def test_the_best_sentence_giving_the_fact_asked_answers_it():
+    from assistant.answering.pinned import gives_pinned, pinned_gap
+
+    assert gives_pinned("《远山》上映时间？", "电影《远山》将于12月16日在全国上映。")
+    assert not gives_pinned("《远山》上映时间？", "截至11月3日收盘，出品方股价上涨4.2%。")  # a date of something else
+    assert not gives_pinned("《远山》讲了什么故事？", "电影《远山》将于12月16日在全国上映。")  # nothing pinned
+    assert pinned_gap("2021年全省茶叶产量增长率", ["全省茶叶总产量18.6万吨。"]) == "比率"
+    assert pinned_gap("全省茶叶在全国产量里占多大比例？", ["全省茶叶总产量18.6万吨。"]) is None  # counts make a share
+
+
+def test_the_cast_and_a_duration_must_be_named():
+    from assistant.answering.pinned import pinned_gap
+
+    assert pinned_gap("《远山》的主演", ["《远山》的演员阵容也很强大。"]) == "演员"  # a cast is named, not praised
+    assert pinned_gap("《远山》的主演", ["《远山》由李一、王二主演。"]) is None
+    assert pinned_gap("老馆长当了多久馆长？", ["老馆长于9月3日卸任，家属表示感谢。"]) == "时长"
+    assert pinned_gap("老馆长当了多久馆长？", ["老馆长在任十二年，于9月3日卸任。"]) is None

@@ -13,7 +13,8 @@ from typing import Any, Protocol
 
 from assistant.answering.calibration import MAX_PARAGRAPHS, NO_WORDS_PARAGRAPHS, SENTENCE_RATIO, Decision
 from assistant.answering.gaps import (DIGITS, NUMBER, asked_term, defines, gaps, mentioned_term, missing_numbers,
-                                      phrase_split, pinned, pinned_gap, undefined_term, unmentioned_years)
+                                      phrase_split, undefined_term, unmentioned_years)
+from assistant.answering.pinned import gives_pinned, other_edition, pinned, pinned_gap
 from assistant.answering.retrieve import Hit, Query
 from assistant.answering.understand import QUANTITY, YES_NO
 from assistant.ingest.document import Paragraph, split_sentences
@@ -114,6 +115,9 @@ def rank_sentences(query: Query, hits: list[Hit], words: Words, lexicon: Lexicon
     terms = question_terms(query.text, words, lexicon)
     wants_number = bool(QUANTITY.search(query.text))
     wants = [gives for gives, _ in pinned(query.text)]  # a date, a venue, a rate: the sentence that gives it first
+    # a sentence on another year or edition is not about the one asked — unless the question asks whether it is
+    # (「这是第一轮巡视吗？」 is answered by 「第二轮」)
+    edition = not YES_NO.search(query.text)
     best_hit = hits[0].score if hits else 0.0
     ranked = []
     for hit in hits[:MAX_PARAGRAPHS]:
@@ -122,6 +126,8 @@ def rank_sentences(query: Query, hits: list[Hit], words: Words, lexicon: Lexicon
         context = context_text(hit.paragraph, lexicon)
         for s, e in _sentences(hit):
             text = hit.paragraph.text[s:e]
+            if edition and other_edition(query.text, text):
+                continue  # 「2023年第57届…」 does not answer a question about 2022
             cov = coverage(terms, text, words, lexicon)
             cov_ctx = coverage(terms, context, words, lexicon)  # what the paragraph as a whole supports
             score = 0.6 * cov + 0.2 * cov_ctx + 0.2 * (hit.score / best_hit if best_hit else 0)
@@ -218,6 +224,8 @@ def assess(query: Query, hits: list[Hit], words: Words, lexicon: Lexicon, readin
         p = max(p, decision.threshold)  # 「“四个落实”分别是哪四个？」 and the best paragraph spells them out
     if named and any(named in h.paragraph.text for h in hits[:1]):
         p = max(p, decision.threshold)  # 「报告里有没有提到“三区三州”？」 and the best paragraph says “三区三州”: yes
+    if not asks_whether and gives_pinned(query.text, ranked[0].text):
+        p = max(p, decision.threshold)  # 「RCEP生效时间」 and the best sentence dates its 生效: the fact asked is there
     if p < decision.threshold:
         return Assessment(False, f"报告中的证据不足以回答（把握 {p:.2f}）", [], p, found)
     return Assessment(True, "", ranked, p, found)
