@@ -18,6 +18,7 @@ sys.path.insert(0, str(ROOT))
 OUT = ROOT / "benchmarks" / "results" / "quality.md"
 DEV = ROOT.parent / "shared" / "eval" / "dev.jsonl"
 OWN = ROOT / "tests" / "data" / "questions.jsonl"
+OFFTOPIC = ROOT / "tests" / "data" / "offtopic.jsonl"  # off-topic in the report's words, and far paraphrases
 
 
 def _pct(x) -> str:
@@ -61,6 +62,8 @@ def main() -> int:
             sets.append(("dev.jsonl", load_questions(DEV), None))
         own = load_questions(OWN)
         sets += [("own, test split", own, "test"), ("own, train split", own, "train")]
+        off = load_questions(OFFTOPIC)
+        sets += [("off-topic set, test split", off, "test"), ("off-topic set, train split", off, "train")]
         results = [(name, score(assistant, items if split is None else [i for i in items if i.get("split") == split]),
                     baseline_score(assistant, items, split=split)) for name, items, split in sets]
     cv = fitted("fit", {}).get("cross_validated", {})

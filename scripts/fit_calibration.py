@@ -29,7 +29,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-FILES = [ROOT / "tests" / "data" / "questions.jsonl", ROOT / "tests" / "data" / "questions_train_extra.jsonl"]
+FILES = [ROOT / "tests" / "data" / "questions.jsonl", ROOT / "tests" / "data" / "questions_train_extra.jsonl",
+         ROOT / "tests" / "data" / "offtopic.jsonl"]
 TARGET_FALSE_REFUSAL = 0.05
 SURE = 0.95  # model_threshold: above it at least this share of (cross-validated) questions is answerable
 L2_GRID = (0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0)  # the penalty is chosen by cross-validated AUC

