@@ -423,7 +423,10 @@ def test_conversations_last_across_reloads_and_can_be_switched_renamed_exported_
     page.wait(lambda: not page.answers(), "the deleted conversation gone")
     page.open(fresh=False)
     page.css("#ra-chats input")[0].click()
-    listed = page.wait(lambda: [o.text for o in page.css("ul.options li, [role=option]")], "the list")
+    def listed_now():  # the options render empty for a moment before their labels
+        texts = [o.text for o in page.css("ul.options li, [role=option]")]
+        return texts if texts and all(t.strip() for t in texts) else None
+    listed = page.wait(listed_now, "the list")
     assert any("搬迁问题汇总" in t for t in listed) and not any("巡视组从哪天" in t for t in listed), listed
 
 
