@@ -14,20 +14,23 @@ FILM = "电影《海边》由王小明、李小红主演，讲述了一个渔村
 TRAILER = "电影《海边》的预告片发布后，网友纷纷表示期待，影片讲述了一个渔村家庭的温暖故事。"
 
 
-@pytest.fixture(scope="module")
-def news(tmp_path_factory, embedder):
+def assistant_over(base, embedder, texts: dict[str, str]):
+    """An Assistant over TEXTS (file name -> text) in BASE, its own index built."""
     from assistant.answering.assistant import Assistant
     from assistant.config import load_config
 
-    base = tmp_path_factory.mktemp("pinned")
     data = base / "data"
     data.mkdir()
-    (data / "expo.txt").write_text(EXPO, encoding="utf-8")
-    (data / "preview.txt").write_text(PREVIEW, encoding="utf-8")
-    (data / "film.txt").write_text(FILM, encoding="utf-8")
-    (data / "trailer.txt").write_text(TRAILER, encoding="utf-8")
+    for name, text in texts.items():
+        (data / name).write_text(text, encoding="utf-8")
     return Assistant.from_config(load_config(overrides={"data_dir": str(data), "index_dir": str(base / "index")}),
                                  notify=lambda m: None, embedder=embedder)
+
+
+@pytest.fixture(scope="module")
+def news(tmp_path_factory, embedder):
+    return assistant_over(tmp_path_factory.mktemp("pinned"), embedder,
+                          {"expo.txt": EXPO, "preview.txt": PREVIEW, "film.txt": FILM, "trailer.txt": TRAILER})
 
 
 @pytest.mark.parametrize("question, source, said", [
@@ -75,16 +78,8 @@ FUNERAL = "据报道，老馆长的追悼会将于9月3日举行，家属婉拒�
 
 @pytest.fixture(scope="module")
 def other(tmp_path_factory, embedder):
-    from assistant.answering.assistant import Assistant
-    from assistant.config import load_config
-
-    base = tmp_path_factory.mktemp("other")
-    data = base / "data"
-    data.mkdir()
-    for name, text in (("festival.txt", LAST_YEAR), ("stocks.txt", STOCKS), ("funeral.txt", FUNERAL)):
-        (data / name).write_text(text, encoding="utf-8")
-    return Assistant.from_config(load_config(overrides={"data_dir": str(data), "index_dir": str(base / "index")}),
-                                 notify=lambda m: None, embedder=embedder)
+    return assistant_over(tmp_path_factory.mktemp("other"), embedder,
+                          {"festival.txt": LAST_YEAR, "stocks.txt": STOCKS, "funeral.txt": FUNERAL})
 
 
 @pytest.mark.parametrize("question", ["2020年山城读书节在哪里举行？", "第八届山城读书节的开幕时间"])

@@ -164,11 +164,7 @@ def build_api(assistant: "Assistant | LiveAssistant", config: Config, *, host: s
 
     @app.get("/api/sources", summary="The indexed reports: file, title, paragraphs, format and date")
     async def sources():
-        indexed = await service.run(lambda: service.current().store.sources())
-        keys = ("format", "date", "sha", "indexed")
-        return {"sources": [{"source": m["source"], "title": m.get("title") or m["source"],
-                             "paragraphs": m.get("paragraphs", 0), **{k: m[k] for k in keys if m.get(k)}}
-                            for m in indexed]}
+        return {"sources": await service.run(library.listing)}
 
     @app.post("/api/sources", status_code=201, summary="Add reports (multipart field 'files'; a file of an "
               "indexed name replaces that report)",

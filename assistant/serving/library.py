@@ -55,6 +55,8 @@ def _stamp() -> str:
 
 
 class Library:
+    WAIT = 600.0  # seconds a change waits for the one before it
+
     def __init__(self, live, config: Config, allowed: bool = True, why_not: str = ""):
         self.live, self.config = live, config
         self.allowed, self.why_not = allowed and config.uploads, why_not or "这个服务器不允许修改报告（uploads = false）"
@@ -64,8 +66,6 @@ class Library:
         self._busy = threading.Lock()
         self.progress: dict | None = None  # while a change runs: what it does and how far it got
 
-
-    WAIT = 600.0  # seconds a change waits for the one before it
     # -- what is there -------------------------------------------------------------------------------------
     def listing(self) -> list[dict]:
         """The indexed reports, newest index: file, title, paragraphs, format, date and when indexed."""

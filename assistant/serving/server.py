@@ -46,7 +46,7 @@ def create_app(assistant, config: Config, host: str = "127.0.0.1", environ: Mapp
 
     app = gr.mount_gradio_app(app, build_ui(live, config, app.state.library), path="/", auth=auth,
                               auth_message="请输入 API 密钥（用户名任意）" if auth else None,
-                              max_file_size=config.upload_max_mb * 1024 * 1024, **mount_options())
+                              max_file_size=app.state.library.max_bytes, **mount_options())
     app.add_middleware(PageLanguage)
     return app
 

@@ -40,6 +40,11 @@ def limits_text(library: Library) -> str:
             f"导入期间照常回答（用旧索引），完成后自动切换。")
 
 
+def removal_choices(rows: list[dict]) -> list[tuple[str, str]]:
+    """(label, source) pairs for the removal picker."""
+    return [(f'{r["title"]}（{r["source"]}）', r["source"]) for r in rows]
+
+
 class Reports:
     """The tab's handlers; every one returns (status, list, remove picker)."""
 
@@ -48,8 +53,7 @@ class Reports:
 
     def _listing(self) -> tuple[str, Any]:
         rows = self.library.listing()
-        return reports_html(rows), gr.update(choices=[(f'{r["title"]}（{r["source"]}）', r["source"]) for r in rows],
-                                             value=None)
+        return reports_html(rows), gr.update(choices=removal_choices(rows), value=None)
 
     def show(self) -> tuple:
         return gr.skip(), *self._listing()
@@ -95,7 +99,7 @@ def reports_tab(library: Library, redraw: dict) -> dict:
             add = gr.Button(T("upload_send"), variant="primary", elem_id="ra-upload-send")
             gr.HTML(f'<p class="ra-side-note">{esc(limits_text(library))}</p>', js_on_load=None)
             with gr.Row():
-                pick = gr.Dropdown([(f'{r["title"]}（{r["source"]}）', r["source"]) for r in rows], value=None,
+                pick = gr.Dropdown(removal_choices(rows), value=None,
                                    label=T("remove"), info=T("remove_info"), scale=4,
                                    elem_id="ra-remove-pick")
                 drop = gr.Button(T("remove_send"), variant="stop", scale=1, min_width=80, elem_id="ra-remove-send")
