@@ -270,3 +270,37 @@ def test_an_english_request_gets_the_outline_only_when_it_names_no_topic(assista
     assert ("报告分" in ans.answer) == outline, ans.answer
     if not outline:
         assert "形式主义" in ans.answer
+
+
+def test_proper_names_are_people_places_organisations_and_titles():
+    from assistant.index.tokens import get_tokenizer
+
+    names = get_tokenizer().names("该片由张艺谋执导，在《长安三万里》之后上映，ChatGPT 也参与了宣传")
+    assert "张艺谋" in names and "《长安三万里》" in names and "ChatGPT" in names
+    assert get_tokenizer().names("有的地方被指出脱贫攻坚规划频繁调整") == []
+
+
+@pytest.mark.parametrize("question, sentences, gap", [
+    ("被巡视的两家企业是哪两家？", ["在2家中管金融企业中,有的被指出扶贫贷款投放不够精准"], "name"),
+    ("电影的导演是谁？", ["影片由张艺谋执导，于春节上映"], None),
+    ("一共有几项要求？", ["中央巡视组提出了四个落实的要求"], None),  # 项 is answered by 个: both count items
+    ("一共罚了多少钱？", ["中央巡视组提出了四个落实的要求"], "unit"),
+])
+def test_a_question_asking_a_kind_of_thing_the_sentences_lack_is_flagged(question, sentences, gap):
+    from assistant.answering.gaps import gaps
+    from assistant.answering.understand import read
+    from assistant.index.tokens import get_tokenizer
+
+    found = gaps(question, read(question, question), sentences, sentences, "\n".join(sentences), {}, lambda w: True,
+                 get_tokenizer().names)
+    assert [k for k, v in found.items() if v] == ([gap] if gap else [])
+
+
+def test_which_items_is_a_list_question_and_pointing_out_is_not_asking_for_a_definition():
+    from assistant.answering.understand import read
+
+    which = read("中央单位在选派和管理扶贫干部上被点了哪几条？", "中央单位在选派和管理扶贫干部上被点了哪几条？")
+    assert which.shape == "list" and not which.wants_number
+    q = "领导让我看看这次巡视有没有涉及低保，如果有，是指出了什么问题"
+    assert not read(q, q).wants_definition
+    assert read("“两不愁三保障”是指什么？", "“两不愁三保障”是指什么？").wants_definition

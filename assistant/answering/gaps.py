@@ -37,13 +37,16 @@ ASKS_COMPARE = re.compile(r"相比|比较|对比|区别|不同|一样吗|多了�
 COMPARES = re.compile(r"相比|比[^较例如重]{1,6}[多少高低强弱]|同比|增长|下降|增加|减少|区别|不同于")
 # "多少钱" needs an amount of money, "多少人" a count of people: the measure word the question asks with.
 ASKS_UNIT = re.compile(r"(?:多少|几)\s*(钱|元|人|条|家|个|项|次|轮|份|名|位|省|批|年|月|天|户|亩)|how much money", re.I)
-UNIT_OF = {"钱": "元|亿|万", "how much money": "元|亿|万"}
+# items are counted with any of the general measure words: 「一共几项」 is answered by 「四个落实」
+ITEMS = "个|项|条|件|方面|类|点"
+UNIT_OF = {"钱": "元|亿|万", "how much money": "元|亿|万", "个": ITEMS, "项": ITEMS, "条": ITEMS, "件": ITEMS}
 DEFINES = re.compile(r"即|是指|指的是|包括|分别是|分别为|就是|也就是|是.{0,12}的(简称|统称)")
 
 
 def gaps(text: str, reading: Any, best: list[str], contexts: list[str], top_text: str, terms: dict[str, float],
-         known: Callable[[str], bool]) -> dict[str, float]:
-    """Each kind of thing a question may ask for, 1.0 when it asks for it and the candidates lack it."""
+         known: Callable[[str], bool], names: Callable[[str], list[str]] | None = None) -> dict[str, float]:
+    """Each kind of thing a question may ask for, 1.0 when it asks for it and the candidates lack it. NAMES finds
+    the proper names in a text (Tokenizer.names); without it the "name" kind is not judged."""
     wants_number = bool(getattr(reading, "wants_number", QUANTITY.search(text)))
     wants_date = bool(getattr(reading, "wants_date", False))
     unknown = [t for t in terms if len(t) >= 2 and not known(t)]
@@ -60,6 +63,9 @@ def gaps(text: str, reading: Any, best: list[str], contexts: list[str], top_text
         "future": float(bool(ASKS_FUTURE.search(text)) and not any(FUTURE.search(s) for s in best)),
         "superlative": float(bool(ASKS_MOST.search(text)) and not any("最" in s for s in best)),
         "comparison": float(bool(ASKS_COMPARE.search(text)) and not COMPARES.search(top_text)),
+        # 「是哪两家？」「导演是谁」 of sentences that name no one (a name the question already gives is not an answer)
+        "name": float(names is not None and bool(getattr(reading, "wants_names", False))
+                      and not any(n not in text for s in best for n in names(s))),
         # "is X among them?" of an X the report never names
         "membership": float(bool(ASKS_MEMBER.search(text)) and bool(unknown)),
     }

@@ -34,6 +34,7 @@ class Words(Protocol):
     def words(self, text: str) -> list[str]: ...
     def rarity(self, word: str) -> float: ...
     def search_tokens(self, text: str) -> list[str]: ...
+    def names(self, text: str) -> list[str]: ...
 
 
 @dataclass
@@ -179,7 +180,8 @@ def signals(query: Query, reading: Any, hits: list[Hit], ranked: list[Sentence],
         "missing_number": float(bool(digits) and any(n not in top_text for n in digits)),
         # one signal for "it asks for a kind of thing the candidate sentences do not hold": each kind is rare in
         # a question set, together they are common enough to be weighed
-        "asks_what_is_missing": max(gaps(text, reading, best, contexts, top_text, terms, lexicon.known).values()),
+        "asks_what_is_missing": max(gaps(text, reading, best, contexts, top_text, terms, lexicon.known,
+                                         words.names).values()),
         "wants_names": float(bool(getattr(reading, "wants_names", False))),
         "phrase_split": phrase_split(text, contexts[:1], words),
         "english": float(english),

@@ -71,7 +71,7 @@ OVERVIEW = re.compile(r"总结|概括|概述|综述|概览|概要|归纳|提炼|
                       r"what does (this|the) (report|article|document) (say|cover)|what did .{0,30}find", re.I)
 LIST = re.compile(r"哪些|哪几|列出|列一下|列举|逐条|逐一|分别|都有啥|都有什么|都有哪|都是什么|都说了|几条|哪几条|有几个方面|"
                   r"\blist\b|what (are|were) the|which (issues|problems)", re.I)
-QUANTITY = re.compile(r"多少|几[个家名位项次年月天岁人所条件批轮级份]|数量|何时|哪天|哪一天|什么时候|啥时候|哪年|哪一年|多长|多久|"
+QUANTITY = re.compile(r"多少|(?<!哪)几[个家名位项次年月天岁人所条件批轮级份]|数量|何时|哪天|哪一天|什么时候|啥时候|哪年|哪一年|多长|多久|"
                       r"几时|第几|how many|how much|how long|when|what date|which round|what year|"
                       # a question that names a measure and asks nothing else ("…死亡人数", "…年旅客吞吐量")
                       r"(人数|数量|总数|数目|金额|总额|票房|吞吐量|交付量|产量|销量|出生率|增长率|比例|占比|名次|比分|"
@@ -83,7 +83,7 @@ YES_NO = re.compile(r"吗[？?。!！\s]*$|是不是|是否|有没有|有无|对
 NAMES_WANTED = re.compile(r"是谁|哪位|冠军[？?。\s]*$|得主|获得者|获奖者|叫什么|名字|姓名|名单|哪两家|哪几家|哪几个(省|地方|单位|部门|部委|企业|银行)|"
                           r"分别是哪|具体是哪|都是哪|是哪些(省|地方|单位|部门|部委|企业|银行|市|县)|who\b|which (provinces|banks|"
                           r"ministries|departments)", re.I)
-DEFINITION_WANTED = re.compile(r"是指|指什么|指的是|什么意思|啥意思|含义|定义|具体指|具体是什么|具体是指|具体包括|包括哪些|"
+DEFINITION_WANTED = re.compile(r"是指(?![出导挥派定明责])|指什么|指的是|什么意思|啥意思|含义|定义|具体指|具体是什么|具体是指|具体包括|包括哪些|"
                                r"哪几个方面的内容|what (does|do) .{1,40} mean|stand for", re.I)
 
 
