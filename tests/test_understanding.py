@@ -304,3 +304,25 @@ def test_which_items_is_a_list_question_and_pointing_out_is_not_asking_for_a_def
     q = "领导让我看看这次巡视有没有涉及低保，如果有，是指出了什么问题"
     assert not read(q, q).wants_definition
     assert read("“两不愁三保障”是指什么？", "“两不愁三保障”是指什么？").wants_definition
+
+
+@pytest.mark.parametrize("question, sentence, lead", [
+    ("美国CPI上涨了多少？", "上述情况需要6至12个月的时间才能在CPI报告中得到体现。", None),
+    ("这项工程要多久完工？", "工程需要6至12个月完成。", "6至12个月"),
+    ("帮助了多少人脱贫？", "3年来共帮助了500人脱贫。", "500人"),
+])
+def test_a_span_of_time_is_led_with_only_when_the_question_asks_how_long(question, sentence, lead):
+    from assistant.answering.compose import _mention
+
+    assert _mention(sentence, question, False) == lead
+
+
+def test_a_count_question_is_not_answered_by_a_span_of_time():
+    from assistant.answering.gaps import gaps
+    from assistant.answering.understand import read
+    from assistant.index.tokens import get_tokenizer
+
+    question = "美国CPI上涨了多少？"
+    best = ["上述情况需要6至12个月的时间才能在CPI报告中得到体现。"]
+    found = gaps(question, read(question, question), best, best, best[0], {}, lambda w: True, get_tokenizer().names)
+    assert found["number"] == 1.0

@@ -7,8 +7,9 @@ import re
 from dataclasses import dataclass
 
 from assistant.answering.calibration import LIST_CAP
-from assistant.answering.gaps import ASKS_UNIT, ASKS_WHEN
+from assistant.answering.gaps import ASKS_UNIT, ASKS_WHEN, SPAN
 from assistant.answering.judge import NUMBER, Assessment, Sentence, select
+from assistant.answering.pinned import ASKS_DURATION
 from assistant.answering.retrieve import Hit, Query
 from assistant.contract import Citation
 from assistant.index.tokens import FUNCTION_CHARS
@@ -23,7 +24,7 @@ ITEM_END = re.compile(r"[；;。！!？?]")
 _COUNT = re.compile(r"(?:\d+(?:\.\d+)?|[零一二两三四五六七八九十百千万亿]+)\s*(?:个|家|名|位|项|次|轮|批|人|所|条|件|省|市|县|户|元|"
                     r"亩|吨|座|处|倍|成|公里|千米|米|千瓦|兆瓦|万|亿|%|％)?")
 _DATE = re.compile(r"(?:\d{4}年)?\d{1,2}月(?:\d{1,2}日)?(?:[上中下]旬)?|\d{4}年|\d{1,2}日")
-_DURATION = re.compile(r"\d+\s*(?:个月|年|天|周|小时)(?:左右|多)?")  # 「10月」 is a month, 「10个月」 a duration
+_DURATION = re.compile(r"\d+\s*(?:[至到~～\-]\s*\d+\s*)?(?:个月|年|天|周|小时)(?:左右|多)?")  # 「10月」 is a month, 「10个月」 a duration
 
 
 @dataclass
@@ -174,6 +175,8 @@ def _answers(m: re.Match, sentence: str, question: str) -> bool:
     if digits.group(0) in question:
         return False
     after = sentence[m.end():m.end() + 1]
+    if not ASKS_DURATION.search(question) and re.match(SPAN, sentence[m.start() + digits.end():]):
+        return False  # 「6至12个月」 is how long something takes, not the count asked
     return not (re.fullmatch(r"(?:19|20)\d{2}", said) or after in "年月日号时:：点-/." and after)
 
 

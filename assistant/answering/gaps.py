@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any, Callable
 
-from assistant.answering.pinned import ASKS_WHEN, RELATIVE_YEAR, YEAR, cn_value
+from assistant.answering.pinned import ASKS_DURATION, ASKS_WHEN, RELATIVE_YEAR, YEAR, cn_value
 from assistant.answering.understand import QUANTITY
 
 # A count or ordinal's measure word (个, 家, 轮, 级…).
@@ -105,6 +105,10 @@ def _focus(terms: dict[str, float], known: Callable[[str], bool]) -> str | None:
 
 NOT_A_COUNT = re.compile(r"(?:19|20)\d{2}\s*年?|\d{1,2}\s*[月日号]|\d{1,2}\s*[:：]\s*\d{2}|\d{4}\s*[-/.]\s*\d{1,2}"
                          r"(?:\s*[-/.]\s*\d{1,2})?")
+# A span of time (6至12个月, 3年, 两周): what a "how long" asks, not what a "how many" or "how much" of anything else does
+# (「CPI上涨了多少」 is not answered by 「需要6至12个月」).
+SPAN = r"\s*(?:[至到~～\-]\s*(?:\d+|[一二两三四五六七八九十百几半]+)\s*)?(?:个)?(?:天|周|星期|个月|年|小时|分钟)(?:多|左右|之久|以来|间)?"
+SPAN_OF_TIME = re.compile(r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百几半]+)" + SPAN)
 
 
 def _states_a_number(sentences: list[str], focus: str | None, question: str | None = None) -> bool:
@@ -116,6 +120,8 @@ def _states_a_number(sentences: list[str], focus: str | None, question: str | No
         if focus is not None and focus not in s:
             continue
         rest = NOT_A_COUNT.sub(" ", s) if question is not None else YEAR.sub("", s)
+        if question is not None and not ASKS_DURATION.search(question):
+            rest = SPAN_OF_TIME.sub(" ", rest)
         for n in sorted(named, key=len, reverse=True):
             rest = rest.replace(n, " ")
         if NUMBER.search(rest):
