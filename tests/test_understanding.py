@@ -326,3 +326,18 @@ def test_a_count_question_is_not_answered_by_a_span_of_time():
     best = ["上述情况需要6至12个月的时间才能在CPI报告中得到体现。"]
     found = gaps(question, read(question, question), best, best, best[0], {}, lambda w: True, get_tokenizer().names)
     assert found["number"] == 1.0
+
+
+@pytest.mark.parametrize("sentence", [
+    "感谢你花时间阅读这篇文章，更多关于“小米Mix4使用什么处理器”的信息别忘了在本站进行查找哦。",
+    "抖音专题帮您找到更多更精彩的原型短视频内容。",
+    "下载法广应用程序跟踪国际时事。",
+])
+def test_a_sentence_in_which_the_site_talks_to_its_reader_is_never_quoted(sentence):
+    from assistant.answering.judge import _sentences
+    from assistant.answering.retrieve import Hit
+    from assistant.ingest.document import Paragraph
+
+    text = "小米MIX4搭载骁龙888Plus处理器。" + sentence
+    hit = Hit(Paragraph("p", "a.txt", 1, None, text, 0, len(text)), 1.0)
+    assert [text[s:e] for s, e in _sentences(hit)] == ["小米MIX4搭载骁龙888Plus处理器。"]

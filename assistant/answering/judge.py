@@ -101,10 +101,17 @@ def context_text(p: Paragraph, lexicon: Lexicon) -> str:
 ASKING = re.compile(r"[？?]\s*$|^问(?![题候答卷诊责])|(?:谁|什么|多少|哪[里儿个些]?|几[个天年次]?|吗)[。！!]?\s*$")
 
 
+# A sentence in which the site talks to its reader (「感谢你花时间阅读这篇文章…欢迎各位再次大驾光临」, 「抖音专题帮您找到
+# 更多…内容」, 「下载法广应用程序跟踪国际时事」) is page furniture fused into the text: it answers nothing.
+SITE_TALK = re.compile(r"感谢(您|你|大家)?(花时间)?(的)?(阅读|观看|收看|浏览)|欢迎.{0,6}(再次|下次)?.{0,4}光临|在本站|本站(查找|搜索|推荐)|"
+                       r"帮(您|你)找到|下载.{0,8}(应用程序|客户端|APP|App|app)|新闻信|订阅(我们|本)|点击(查看|阅读|进入|下载)|"
+                       r"(关注|搜索).{0,8}公众号|更多.{0,10}(精彩|内容).{0,4}(请|敬请|尽在|点击)")
+
+
 def _sentences(hit: Hit) -> list[tuple[int, int]]:
     out = []
     for s, e in split_sentences(hit.paragraph.text):
-        if ASKING.search(hit.paragraph.text[s:e].strip()):
+        if ASKING.search(hit.paragraph.text[s:e].strip()) or SITE_TALK.search(hit.paragraph.text[s:e]):
             continue
         m = CONNECTOR.match(hit.paragraph.text[s:e])
         if m and m.end() < e - s:
