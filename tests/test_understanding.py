@@ -11,7 +11,8 @@ HISTORY = [{"role": "user", "content": "交通扶贫存在什么问题？"},
            {"role": "assistant", "content": "有的中央单位被指出制定交通扶贫政策措施科学性不够[1]。"}]
 
 
-@pytest.mark.parametrize("message", ["你好", "谢谢，很有帮助", "你能做什么？", "好的明白了", "hi"])
+@pytest.mark.parametrize("message", ["你好", "谢谢，很有帮助", "你能做什么？", "好的明白了", "hi", "How are you?", "最近怎么样？",
+                                     "Good morning!"])
 @pytest.mark.parametrize("history", [None, HISTORY])
 def test_small_talk_is_answered_as_such_never_with_report_quotes(assistant, message, history):
     d = assistant.ask(message, history).to_dict()

@@ -9,7 +9,10 @@ from typing import Callable
 
 # Greetings, thanks, goodbyes and acknowledgements: a message made only of these is small talk.
 _SMALL_TALK = re.compile(
-    r"(你好|您好|嗨|哈喽|哈啰|hello|hi|hey|早上好|上午好|中午好|下午好|晚上好|早安|午安|晚安|在吗|在不在|"
+    r"(你好吗|您好吗|最近(还)?好吗|最近怎么样|(今天)?过得(怎么样|好吗|咋样)|吃了吗|吃饭了吗|在干嘛|在干什么|忙吗|"
+    r"how are you( doing)?( today)?|how's it going|how is it going|what's up|nice to meet you|"
+    r"good (morning|afternoon|evening|night)|"
+    r"你好|您好|嗨|哈喽|哈啰|hello|hi|hey|早上好|上午好|中午好|下午好|晚上好|早安|午安|晚安|在吗|在不在|"
     r"谢谢你?|谢了|多谢|感谢|非常感谢|辛苦了|thanks|thank you|thx|再见|拜拜|回头见|bye|goodbye|see you|"
     r"好的|好吧|好|嗯嗯?|哦|噢|ok|okay|明白了?|知道了|收到|懂了|了解了?|行|可以|没问题|很有帮助|有帮助|太棒了|不错|厉害|"
     r"good|great|cool|nice|got it|a lot|so much|that was|this was|very|really|useful|helpful|很好|挺好|哈哈+|呵呵|"
