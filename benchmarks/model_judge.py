@@ -53,39 +53,27 @@ def main() -> int:
         logits = np.ctypeslib.as_array(llm._ctx.get_logits(), shape=(llm.n_vocab(),))
         return float(logits[YES] - logits[NO])
 
-    rows, t0 = [], time.perf_counter()
+    t0 = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         config = load_config(overrides={"data_dir": str(ROOT / "data"), "index_dir": str(Path(tmp) / "index")})
         assistant = Assistant.from_config(config, notify=lambda m: None)
-        for r in fc.train_rows():
-            prep = assistant._prepare(r["question"], r.get("history") or None, None, assistant.backend)
-            if prep.reading.intent != "question" or prep.assessment.shape == "overview" or not prep.assessment.signals:
-                continue  # the rows the fit sees
-            hits = assistant.retriever.search(prep.query, 1)
-            score = model_score(hits[0].paragraph.text[:PASSAGE_CHARS], prep.query.text) if hits else 0.0
-            rows.append((float(r.get("answerable", True)), prep.assessment.signals, score))
+        _, signals, y, kept = fc.collect(assistant, fc.train_rows())  # the rows and signals the fit sees
+        scores = []
+        for r in kept:
+            query = assistant._prepare(r["question"], r.get("history") or None, None, assistant.backend).query
+            hits = assistant.retriever.search(query, 1)
+            scores.append(model_score(hits[0].paragraph.text[:PASSAGE_CHARS], query.text) if hits else 0.0)
         assistant.store.close()
     seconds = time.perf_counter() - t0
-    y = np.array([r[0] for r in rows])
-    names = sorted(rows[0][1])
-    signals = np.array([[r[1][n] for n in names] for r in rows])
-    model = np.array([[r[2]] for r in rows])
-    fold = fc.folds(y, fc.FOLDS, fc.SEED)
+    model = np.array(scores)[:, None]
 
     def cross_validated(x: np.ndarray) -> tuple[float, list[float]]:
-        z = (x - x.mean(0)) / (x.std(0) + 1e-9)
-        best = None
-        for l2 in fc.L2_GRID:
-            oof = np.zeros(len(y))
-            for k in range(fc.FOLDS):
-                w, b = fc.fit_logistic(z[fold != k], y[fold != k], l2)
-                oof[fold == k] = fc.predict(z[fold == k], w, b)
-            if best is None or fc.auc(oof, y) > fc.auc(best, y):
-                best = oof
-        return fc.auc(best, y), [float((best[y == 0] < fc.threshold_for(best, y, fr)).mean()) for fr in (0.05, 0.1)]
+        l2, by_l2 = fc.cross_validated((x - x.mean(0)) / (x.std(0) + 1e-9), y)
+        oof = by_l2[l2]
+        return fc.auc(oof, y), [float((oof[y == 0] < fc.threshold_for(oof, y, fr)).mean()) for fr in (0.05, 0.1)]
 
     lines = ["# The local model as an answerability judge (train split, cross-validated)", "",
-             f"{len(rows)} train rows reaching the judge ({int(y.sum())} answerable, {int((1 - y).sum())} not); "
+             f"{len(kept)} train rows reaching the judge ({int(y.sum())} answerable, {int((1 - y).sum())} not); "
              f"{seconds / max(1, len(rows)):.2f} s per question for retrieval plus one model judgment on 2 cores "
              f"(best paragraph, first {PASSAGE_CHARS} characters). Folds, seed and penalty grid are the fit's.", "",
              "| decision | CV AUC | unanswerable refused at 5 % false refusal | at 10 % |", "|---|---|---|---|"]

@@ -103,6 +103,20 @@ def folds(y: np.ndarray, k: int, seed: int) -> np.ndarray:
     return out
 
 
+def cross_validated(z: np.ndarray, y: np.ndarray) -> tuple[float, dict[float, np.ndarray]]:
+    """Out-of-fold probabilities for each penalty in L2_GRID (stratified FOLDS, SEED) and the penalty with the best
+    AUC among them."""
+    fold = folds(y, FOLDS, SEED)
+    by_l2 = {}
+    for l2 in L2_GRID:
+        oof = np.zeros(len(y))
+        for k in range(FOLDS):
+            w, b = fit_logistic(z[fold != k], y[fold != k], l2)
+            oof[fold == k] = predict(z[fold == k], w, b)
+        by_l2[l2] = oof
+    return max(L2_GRID, key=lambda v: auc(by_l2[v], y)), by_l2
+
+
 def collect(assistant, rows: list[dict]) -> tuple[list[str], np.ndarray, np.ndarray, list[dict]]:
     """The judge's signals for every train row that reaches it, and whether it is answerable."""
     feats, labels, kept = [], [], []
@@ -186,17 +200,7 @@ def main() -> int:
     mean, scale = x.mean(axis=0), x.std(axis=0)
     scale[scale == 0] = 1.0
     z = (x - mean) / scale
-    fold = folds(y, FOLDS, SEED)
-
-    def cross_validated(l2: float) -> np.ndarray:
-        oof = np.zeros(len(y))
-        for k in range(FOLDS):
-            w, b = fit_logistic(z[fold != k], y[fold != k], l2)
-            oof[fold == k] = predict(z[fold == k], w, b)
-        return oof
-
-    by_l2 = {l2: cross_validated(l2) for l2 in L2_GRID}
-    l2 = max(L2_GRID, key=lambda v: auc(by_l2[v], y))
+    l2, by_l2 = cross_validated(z, y)
     oof = by_l2[l2]
     threshold = threshold_for(oof, y, TARGET_FALSE_REFUSAL)
     high = sure_above(oof, y, SURE)

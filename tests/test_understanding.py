@@ -288,13 +288,18 @@ def test_proper_names_are_people_places_organisations_and_titles():
     ("一共罚了多少钱？", ["中央巡视组提出了四个落实的要求"], "unit"),
 ])
 def test_a_question_asking_a_kind_of_thing_the_sentences_lack_is_flagged(question, sentences, gap):
+    found = _gaps(question, sentences)
+    assert [k for k, v in found.items() if v] == ([gap] if gap else [])
+
+
+def _gaps(question: str, sentences: list[str]) -> dict[str, float]:
+    """What QUESTION asks for that SENTENCES (as the candidates and the best paragraphs) lack."""
     from assistant.answering.gaps import gaps
     from assistant.answering.understand import read
     from assistant.index.tokens import get_tokenizer
 
-    found = gaps(question, read(question, question), sentences, sentences, "\n".join(sentences), {}, lambda w: True,
-                 get_tokenizer().names)
-    assert [k for k, v in found.items() if v] == ([gap] if gap else [])
+    return gaps(question, read(question, question), sentences, sentences, "\n".join(sentences), {}, lambda w: True,
+                get_tokenizer().names)
 
 
 def test_which_items_is_a_list_question_and_pointing_out_is_not_asking_for_a_definition():
@@ -319,14 +324,7 @@ def test_a_span_of_time_is_led_with_only_when_the_question_asks_how_long(questio
 
 
 def test_a_count_question_is_not_answered_by_a_span_of_time():
-    from assistant.answering.gaps import gaps
-    from assistant.answering.understand import read
-    from assistant.index.tokens import get_tokenizer
-
-    question = "美国CPI上涨了多少？"
-    best = ["上述情况需要6至12个月的时间才能在CPI报告中得到体现。"]
-    found = gaps(question, read(question, question), best, best, best[0], {}, lambda w: True, get_tokenizer().names)
-    assert found["number"] == 1.0
+    assert _gaps("美国CPI上涨了多少？", ["上述情况需要6至12个月的时间才能在CPI报告中得到体现。"])["number"] == 1.0
 
 
 @pytest.mark.parametrize("sentence", [

@@ -7,9 +7,9 @@ import re
 from dataclasses import dataclass
 
 from assistant.answering.calibration import LIST_CAP
-from assistant.answering.gaps import ASKS_UNIT, ASKS_WHEN, SPAN
+from assistant.answering.gaps import ASKS_UNIT, ASKS_WHEN
 from assistant.answering.judge import NUMBER, Assessment, Sentence, select
-from assistant.answering.pinned import ASKS_DURATION
+from assistant.answering.pinned import ASKS_DURATION, SPAN_AFTER
 from assistant.answering.retrieve import Hit, Query
 from assistant.contract import Citation
 from assistant.index.tokens import FUNCTION_CHARS
@@ -175,7 +175,7 @@ def _answers(m: re.Match, sentence: str, question: str) -> bool:
     if digits.group(0) in question:
         return False
     after = sentence[m.end():m.end() + 1]
-    if not ASKS_DURATION.search(question) and re.match(SPAN, sentence[m.start() + digits.end():]):
+    if not ASKS_DURATION.search(question) and SPAN_AFTER.match(sentence, m.start() + digits.end()):
         return False  # 「6至12个月」 is how long something takes, not the count asked
     return not (re.fullmatch(r"(?:19|20)\d{2}", said) or after in "年月日号时:：点-/." and after)
 

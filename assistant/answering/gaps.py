@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any, Callable
 
-from assistant.answering.pinned import ASKS_DURATION, ASKS_WHEN, RELATIVE_YEAR, YEAR, cn_value
+from assistant.answering.pinned import ASKS_DURATION, ASKS_WHEN, RELATIVE_YEAR, SPAN_OF_TIME, YEAR, cn_value
 from assistant.answering.understand import QUANTITY
 
 # A count or ordinal's measure word (个, 家, 轮, 级…).
@@ -44,9 +44,9 @@ DEFINES = re.compile(r"即|是指|指的是|包括|分别是|分别为|就是|�
 
 
 def gaps(text: str, reading: Any, best: list[str], contexts: list[str], top_text: str, terms: dict[str, float],
-         known: Callable[[str], bool], names: Callable[[str], list[str]] | None = None) -> dict[str, float]:
+         known: Callable[[str], bool], names: Callable[[str], list[str]]) -> dict[str, float]:
     """Each kind of thing a question may ask for, 1.0 when it asks for it and the candidates lack it. NAMES finds
-    the proper names in a text (Tokenizer.names); without it the "name" kind is not judged."""
+    the proper names in a text (Tokenizer.names)."""
     wants_number = bool(getattr(reading, "wants_number", QUANTITY.search(text)))
     wants_date = bool(getattr(reading, "wants_date", False))
     unknown = [t for t in terms if len(t) >= 2 and not known(t)]
@@ -64,7 +64,7 @@ def gaps(text: str, reading: Any, best: list[str], contexts: list[str], top_text
         "superlative": float(bool(ASKS_MOST.search(text)) and not any("最" in s for s in best)),
         "comparison": float(bool(ASKS_COMPARE.search(text)) and not COMPARES.search(top_text)),
         # 「是哪两家？」「导演是谁」 of sentences that name no one (a name the question already gives is not an answer)
-        "name": float(names is not None and bool(getattr(reading, "wants_names", False))
+        "name": float(bool(getattr(reading, "wants_names", False))
                       and not any(n not in text for s in best for n in names(s))),
         # "is X among them?" of an X the report never names
         "membership": float(bool(ASKS_MEMBER.search(text)) and bool(unknown)),
@@ -105,10 +105,6 @@ def _focus(terms: dict[str, float], known: Callable[[str], bool]) -> str | None:
 
 NOT_A_COUNT = re.compile(r"(?:19|20)\d{2}\s*年?|\d{1,2}\s*[月日号]|\d{1,2}\s*[:：]\s*\d{2}|\d{4}\s*[-/.]\s*\d{1,2}"
                          r"(?:\s*[-/.]\s*\d{1,2})?")
-# A span of time (6至12个月, 3年, 两周): what a "how long" asks, not what a "how many" or "how much" of anything else does
-# (「CPI上涨了多少」 is not answered by 「需要6至12个月」).
-SPAN = r"\s*(?:[至到~～\-]\s*(?:\d+|[一二两三四五六七八九十百几半]+)\s*)?(?:个)?(?:天|周|星期|个月|年|小时|分钟)(?:多|左右|之久|以来|间)?"
-SPAN_OF_TIME = re.compile(r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百几半]+)" + SPAN)
 
 
 def _states_a_number(sentences: list[str], focus: str | None, question: str | None = None) -> bool:

@@ -49,6 +49,11 @@ CAST = re.compile(r"主演|饰演|出演|领衔|主角|扮演|演员(?:有|是|�
 ASKS_DURATION = re.compile(r"多久|多长时间|多少(?:天|年|个月|周)|几(?:天|年|个月|周)(?![前后])")
 DURATION = re.compile(r"(?<![\d.月])(?:\d{1,3}(?:\.\d+)?|[一二两三四五六七八九十百几半]+)\s*(?:个)?(?:天|日|周|星期|个月|年|小时)"
                       r"(?:多|左右|之久|时间|以来|间)?(?!\d)|(?:\d{1,3}|[一二两三四五六七八九十百几半]+)\s*(?:个)?月(?:多|左右|之久|时间)")
+# A span of time (6至12个月, 3年, 两周): what a "how long" asks, not what a "how many" or "how much" of anything else does
+# (「CPI上涨了多少」 is not answered by 「需要6至12个月」). SPAN_AFTER reads it from just after the number.
+_SPAN = r"\s*(?:[至到~～\-]\s*(?:\d+|[一二两三四五六七八九十百几半]+)\s*)?(?:个)?(?:天|周|星期|个月|年|小时|分钟)(?:多|左右|之久|以来|间)?"
+SPAN_AFTER = re.compile(_SPAN)
+SPAN_OF_TIME = re.compile(r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百几半]+)" + _SPAN)
 
 
 PINNED = ((ASKS_WHEN, WHEN, "时间"), (ASKS_VENUE, VENUE, "地点"), (ASKS_RATE, RATE, "比率"), (ASKS_CAST, CAST, "演员"),
