@@ -74,7 +74,7 @@ def main() -> int:
 
     lines = ["# The local model as an answerability judge (train split, cross-validated)", "",
              f"{len(kept)} train rows reaching the judge ({int(y.sum())} answerable, {int((1 - y).sum())} not); "
-             f"{seconds / max(1, len(rows)):.2f} s per question for retrieval plus one model judgment on 2 cores "
+             f"{seconds / max(1, len(kept)):.2f} s per question for retrieval plus one model judgment on 2 cores "
              f"(best paragraph, first {PASSAGE_CHARS} characters). Folds, seed and penalty grid are the fit's.", "",
              "| decision | CV AUC | unanswerable refused at 5 % false refusal | at 10 % |", "|---|---|---|---|"]
     for label, x in (("judge signals (the default path)", signals), ("model score alone", model),
