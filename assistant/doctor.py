@@ -70,6 +70,27 @@ def check_backend(name: str, config: Config, label: str | None = None) -> Check:
         return Check(title, False, f"{type(e).__name__}: {e}", fixes.get(name, ""))
 
 
+def check_careful(config: Config) -> Check:
+    """With careful = true: is careful mode's decision fitted, for this model file, and does the model load?"""
+    from assistant.answering.calibration import Decision
+    from assistant.backends import BackendError
+    from assistant.backends.llamacpp import LlamaCppBackend
+
+    decision = Decision.load("careful")
+    model = Path(config.llamacpp_model)
+    if decision is None:
+        return Check("careful mode", False, "not fitted: questions get the default decision",
+                     "run: .venv/bin/python scripts/fit_calibration.py --careful")
+    if decision.model and decision.model != model.name:
+        return Check("careful mode", False, f"fitted with {decision.model}, llamacpp_model is {model.name}",
+                     f"set llamacpp_model to {decision.model}, or refit with scripts/fit_calibration.py --careful")
+    try:
+        return Check("careful mode", True, f"{LlamaCppBackend(config).check()} judges each question")
+    except BackendError as e:
+        return Check("careful mode", False, e.reason,
+                     "run scripts/get-model.sh and pip install 'llama-cpp-python==0.3.36'; set llamacpp_model")
+
+
 def run(config: Config, say: Callable[[str], None] = print) -> bool:
     """Run every check, printing each as it finishes; True when all pass."""
     ok = True
@@ -95,3 +116,5 @@ def _checks(config: Config) -> Iterator[Check]:
 
     for c in choices.configured(config):  # the backend in use, those set up, each profile: what the web offers
         yield check_backend(c.backend, c.config, None if c.key == c.backend else f"profile {c.key} ({c.backend})")
+    if config.careful:
+        yield check_careful(config)

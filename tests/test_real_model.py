@@ -40,3 +40,28 @@ def test_answerable_question_gets_a_verified_citation_from_the_model(real):
 def test_unanswerable_question_is_refused(real):
     ans = real.ask("这次巡视的巡视组组长是谁？")
     assert ans.refused and ans.citations == []
+
+
+def test_the_model_as_judge_tells_an_answering_paragraph_from_one_on_the_topic(real):
+    from assistant.answering.model_judge import prompt
+
+    dated = real.paragraph(real.retriever.sources[0], 2).text  # when the teams arrived, how many, for how long
+    yes = real.backend.yes_no(prompt("巡视组从哪天开始进驻？", dated))
+    no = real.backend.yes_no(prompt("巡视组组长叫什么名字？", dated))
+    assert yes > no
+
+
+def test_careful_mode_consults_the_model_with_the_decision_fitted_for_it(real):
+    from assistant.answering.calibration import Decision
+
+    fitted = Decision.load("careful")
+    if fitted is None or fitted.model != MODEL.name:
+        pytest.skip("careful mode not fitted for this model: scripts/fit_calibration.py --careful")
+    careful = Assistant(real.config.replace(backend="extractive", careful=True), store=real.store,
+                        retriever=real.retriever, backend=backends.create("extractive", real.config),
+                        tokenizer=real.tokenizer)
+    careful._backends["llamacpp"] = real.backend  # the module's model, loaded once
+    prep = careful._prepare("巡视组从哪天开始进驻？", None, None, careful.backend)
+    assert "model" in prep.assessment.signals and prep.assessment.decision.model == MODEL.name
+    ans = careful.ask("巡视组从哪天开始进驻？")
+    assert not ans.refused and ans.citations[0].paragraph == 2 and not ans.notices

@@ -14,6 +14,7 @@ from assistant.answering import citations, shape, small_talk, understand
 from assistant.answering.calibration import Decision
 from assistant.answering.conversation import contextualize
 from assistant.answering.judge import Assessment, assess
+from assistant.answering.model_judge import ModelJudge
 from assistant.answering.question import WIDTH, clean_history, clean_question, clean_sources, fix_typos, normalise
 from assistant.answering.retrieve import Hit, Query, Retriever
 from assistant.answering.understand import Reading
@@ -66,6 +67,7 @@ class Assistant:
         self.notices = list(notices)  # what happened while starting (index built or rebuilt)
         self._backends: dict[str, backends_mod.Backend] = {backend.name: backend}
         self._lock = threading.Lock()
+        self._judge: ModelJudge | None = None  # careful mode's model judge, made on first use
 
     @classmethod
     def from_config(cls, config: Config | None = None, notify: Callable[[str], None] | None = None,
@@ -93,6 +95,7 @@ class Assistant:
                       backend=self.backend, tokenizer=self.tokenizer, decision=self.decision)
         with self._lock:
             a._backends.update(self._backends)
+            a._judge = self._judge
         return a
 
     def documents(self) -> list[dict[str, Any]]:
@@ -163,9 +166,25 @@ class Assistant:
         if prep.query.context and not backend.grounded and self.config.condense != "rules":
             self._condense(prep, backend)
         prep.hits = scope.search(prep.query, top_k or self.config.top_k)
-        judged = assess(prep.query, prep.hits, self.tokenizer, scope, reading, self.decision)
+        careful = self._careful(prep.notices) if self.config.careful else None
+        judged = assess(prep.query, prep.hits, self.tokenizer, scope, reading, self.decision, careful)
         prep.assessment = shape.shaped(judged, reading, prep.query, prep.hits, self.tokenizer, scope)
         return prep
+
+    def _careful(self, notices: list[str]):
+        """Careful mode's judge for one question: (question, best paragraph) → (careful decision, model score), or
+        None with a notice saying why careful mode cannot run. The model is the llamacpp backend's own instance
+        (one copy in memory when it also answers)."""
+        if self._judge is None:
+            model = self.backend_for("llamacpp")
+            with self._lock:
+                self._judge = self._judge or ModelJudge(model, Decision.load("careful"))
+        judge = self._judge
+
+        def careful(question: str, passage: str):
+            score = judge.score(question, passage, notices.append)
+            return None if score is None else (judge.decision, score)
+        return careful
 
     def _understand(self, q: str, scope: Retriever | None = None) -> Reading:
         scope = scope or self.retriever
@@ -290,7 +309,7 @@ class Assistant:
         v = citations.verify(draft.text, prep.hits, self.tokenizer, self.retriever.scope(prep.sources), draft.k)
         if v.verified == 0 and citations.looks_like_refusal(draft.text):
             # the model's judgement stands unless the fitted decision is sure the report answers the question
-            if prep.assessment.probability >= self.decision.model_threshold:
+            if prep.assessment.probability >= (prep.assessment.decision or self.decision).model_threshold:
                 return fallback(f"{be.name} 认为资料中没有答案，但检索到的段落与问题高度相关")
             text = citations.MARKER.sub("", draft.text).strip()
             return self._finish(prep, backends_mod.Draft(text, [], True), be.name, t0, id)

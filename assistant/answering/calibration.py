@@ -51,6 +51,7 @@ class Decision:
     bias: float = 0.0
     threshold: float = 0.5
     model_threshold: float = 0.5  # with a model backend: below this the model's "not in the passages" stands
+    model: str = ""  # careful decision only: the GGUF file whose "model" score it was fitted on
 
     def probability(self, signals: dict[str, float]) -> float:
         z = self.bias + sum(w * (signals.get(k, 0.0) - self.mean.get(k, 0.0)) / (self.scale.get(k, 1.0) or 1.0)
@@ -58,12 +59,14 @@ class Decision:
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     @classmethod
-    def load(cls) -> "Decision":
-        d = fitted("answerable", None)
+    def load(cls, name: str = "answerable") -> "Decision | None":
+        """The fitted decision NAME: "answerable" (the default; unfitted, every question with evidence is
+        answered) or "careful" (signals + the local model's score; None until fitted with --careful)."""
+        d = fitted(name, None)
         if not d:
-            return cls()  # not fitted yet: every question with evidence is answered
+            return cls() if name == "answerable" else None
         return cls(d["weights"], d["mean"], d["scale"], d["bias"], d["threshold"],
-                   d.get("model_threshold", d["threshold"]))
+                   d.get("model_threshold", d["threshold"]), d.get("model", ""))
 
 
 @functools.lru_cache(maxsize=1)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Callable, Protocol
 
 from assistant.answering.calibration import MAX_PARAGRAPHS, NO_WORDS_PARAGRAPHS, SENTENCE_RATIO, Decision
 from assistant.answering.gaps import (DIGITS, NUMBER, asked_term, defines, gaps, mentioned_term, missing_numbers,
@@ -58,6 +58,7 @@ class Assessment:
     sentences: list[Sentence]  # ranked, best first (empty when not answerable)
     probability: float = 0.0  # the fitted decision's confidence that the report answers the question
     signals: dict[str, float] = field(default_factory=dict)
+    decision: Any = None  # the Decision that gave the probability (the default one, or careful mode's)
     # how the answer is shaped (answering/compose.py): "plain", "list", "number", "yesno" or "overview"
     shape: str = "plain"
     wants_date: bool = False
@@ -211,8 +212,12 @@ def unknown_pull(text: str, terms: dict[str, float], dense_top: float, lexicon: 
 
 
 def assess(query: Query, hits: list[Hit], words: Words, lexicon: Lexicon, reading: Any = None,
-           calibration: Decision | None = None) -> Assessment:
-    """Whether the report answers the question: the fitted decision over ``signals`` (calibration.json)."""
+           calibration: Decision | None = None,
+           careful: Callable[[str, str], tuple[Decision, float] | None] | None = None) -> Assessment:
+    """Whether the report answers the question: the fitted decision over ``signals`` (calibration.json).
+
+    CAREFUL (careful mode, answering/model_judge.py), given the question and the best paragraph, returns the careful
+    decision and the model's score, which joins the signals as "model"; None: the default decision stands."""
     if not hits:
         return Assessment(False, "索引中没有段落", [])
     if not question_terms(query.text, words, lexicon) and not query.context and not query.section:
@@ -240,6 +245,9 @@ def assess(query: Query, hits: list[Hit], words: Words, lexicon: Lexicon, readin
         return Assessment(False, f"报告提到了“{term}”，但没有说明它具体指什么", [])
     decision = calibration or Decision.load()
     found = signals(query, reading, hits, ranked, words, lexicon)
+    judged = careful(query.text, hits[0].paragraph.text) if careful else None
+    if judged is not None:
+        decision, found = judged[0], {**found, "model": judged[1]}
     p = decision.probability(found)
     if query.item and any(query.item in h.paragraph.text for h in hits[:1]):
         p = max(p, decision.threshold)  # the person pointed at a quote the report has: it is there to show
@@ -251,8 +259,8 @@ def assess(query: Query, hits: list[Hit], words: Words, lexicon: Lexicon, readin
     if not asks_whether and gives_pinned(query.text, ranked[0].text):
         p = max(p, decision.threshold)  # 「RCEP生效时间」 and the best sentence dates its 生效: the fact asked is there
     if p < decision.threshold:
-        return Assessment(False, f"报告中的证据不足以回答（把握 {p:.2f}）", [], p, found)
-    return Assessment(True, "", ranked, p, found)
+        return Assessment(False, f"报告中的证据不足以回答（把握 {p:.2f}）", [], p, found, decision)
+    return Assessment(True, "", ranked, p, found, decision)
 
 
 def select(sentences: list[Sentence], max_sentences: int) -> list[Sentence]:

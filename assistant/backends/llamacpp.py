@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+
+import numpy as np
 from typing import Iterator
 
 from assistant.backends import BackendError
@@ -56,6 +58,31 @@ class LlamaCppBackend(ChatBackend):
             except BackendError:
                 raise
             except Exception as e:  # e.g. the prompt does not fit the context window
+                raise BackendError(self.name, f"{type(e).__name__}: {str(e)[:160]}") from None
+
+    def yes_no(self, user: str) -> float:
+        """How much more the model would begin its reply to USER (one user turn, ChatML) with 是 than with 否:
+        logit(是) − logit(否) after a single forward pass, no sampling (the careful judge, answering/model_judge.py).
+        BackendError when the model cannot be loaded or its vocabulary has no single token for either word."""
+        prompt = f"<|im_start|>user\n{user}<|im_end|>\n<|im_start|>assistant\n"
+        with self._lock:
+            llm = self._load()
+            try:
+                yes, no = (llm.tokenize(w.encode("utf-8"), add_bos=False, special=False) for w in ("是", "否"))
+                if len(yes) != 1 or len(no) != 1:
+                    raise BackendError(self.name, f"{self.path.name} 的词表里“是”“否”不是单个词元，不能用作判定")
+                tokens = llm.tokenize(prompt.encode("utf-8"), special=True)
+                if len(tokens) >= self.context:
+                    raise BackendError(self.name, f"判定提示有 {len(tokens)} 个词元，超过 llamacpp_context")
+                llm.reset()  # the previous answer's tokens are not a prefix of this prompt
+                llm.eval(tokens)
+                # the next token's logits after the prompt (llama-cpp-python 0.3 no longer copies them into
+                # llm.scores unless every position's logits are kept)
+                logits = np.ctypeslib.as_array(llm._ctx.get_logits(), shape=(llm.n_vocab(),))
+                return float(logits[yes[0]] - logits[no[0]])
+            except BackendError:
+                raise
+            except Exception as e:
                 raise BackendError(self.name, f"{type(e).__name__}: {str(e)[:160]}") from None
 
     def check(self) -> str:

@@ -205,7 +205,8 @@ def build_api(assistant: "Assistant | LiveAssistant", config: Config, *, host: s
                 "embedder": a.retriever.embedder.name, "backend": a.backend.name,
                 "backends": choices.keys(a.config),
                 "configured": [{"key": c.key, "label": c.label, "backend": c.backend}
-                               for c in choices.configured(a.config)], "version": __version__,
+                               for c in choices.configured(a.config)], "careful": a.config.careful,
+                "version": __version__,
                 "indexing": library.progress}
 
     @app.get("/api/paragraph", response_model=ParagraphOut, summary="One paragraph by number (what a citation points to)")

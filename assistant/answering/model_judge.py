@@ -1,0 +1,49 @@
+"""Careful mode: the local model reads the best paragraph against the question before the decision is taken.
+
+The default decision (judge.py) weighs words and one embedding, which cannot tell a paragraph on the topic from one
+that answers the question. With ``careful = true`` the in-process GGUF model (``llamacpp_model``) is asked whether
+the best retrieved paragraph answers the question; its score (logit 是 − logit 否, one forward pass, ~1.5 s on 2
+cores) joins the signals in a second logistic decision, fitted like the first by ``scripts/fit_calibration.py
+--careful`` on the train split with that model file. The fit records which file it was made with: a different
+model's scores are on another scale, so careful mode then says so and the default decision answers.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from assistant.answering.calibration import Decision
+from assistant.backends import BackendError
+
+PASSAGE_CHARS = 400  # the paragraph's first characters the model reads (the fit used the same)
+
+
+def prompt(question: str, passage: str) -> str:
+    return (f"段落：{passage[:PASSAGE_CHARS]}\n\n问题：{question}\n\n仅根据这个段落，能回答这个问题吗？"
+            "只回答“是”或“否”。")
+
+
+class ModelJudge:
+    """Scores (question, paragraph) with a model backend that has ``yes_no`` (backends/llamacpp.py), for the
+    careful decision. ``score`` returns None, and tells why, when careful mode cannot run: not fitted, fitted with
+    another model file, or the model (or llama-cpp-python) missing or failing."""
+
+    def __init__(self, model, decision: Decision | None):
+        self.model, self.decision = model, decision
+        self.problem: str | None = None
+        fitted_with = (decision.model or "") if decision else ""
+        if decision is None:
+            self.problem = "谨慎模式还没有拟合（scripts/fit_calibration.py --careful），按默认判定回答"
+        elif fitted_with and Path(fitted_with).name != Path(str(getattr(model, "path", ""))).name:
+            self.problem = (f"谨慎模式是用 {Path(fitted_with).name} 拟合的，当前模型是 "
+                            f"{Path(str(getattr(model, 'path', ''))).name}，按默认判定回答")
+
+    def score(self, question: str, passage: str, tell: Callable[[str], None]) -> float | None:
+        if self.problem is not None:
+            tell(self.problem)
+            return None
+        try:
+            return self.model.yes_no(prompt(question, passage))
+        except BackendError as e:  # not kept: a model downloaded meanwhile is used on the next question
+            tell(f"谨慎模式不可用（{e.reason}），按默认判定回答")
+            return None
