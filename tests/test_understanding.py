@@ -147,6 +147,23 @@ def test_an_overview_question_about_one_topic_is_not_given_the_outline(assistant
     assert any("水利" in c.quote for c in ans.citations)
 
 
+@pytest.mark.parametrize("question", ["中央巡视组在养老金发放方面发现了什么问题？", "巡视组在疫苗监管上主要发现了什么？"])
+def test_an_overview_question_naming_a_subject_the_report_never_mentions_is_not_given_the_outline(assistant, question):
+    ans = assistant.ask(question)
+    assert not any(c.kind == "heading" for c in ans.citations), ans.answer
+
+
+@pytest.mark.parametrize("question", ["给我讲讲这篇报告的要点", "太长不看，说重点", "大概讲了啥？"])
+def test_gist_requests_still_get_the_outline(assistant, question):
+    assert any(c.kind == "heading" for c in assistant.ask(question).citations)
+
+
+@pytest.mark.parametrize("question, shape", [("每个巡视组大概驻了多久？", "number"), ("巡视组重点查的是哪些人？", "list"),
+                                             ("巡视组重点盯的是谁？", "plain"), ("大致说说这次巡视的情况", "overview")])
+def test_dagai_and_zhongdian_qualify_a_specific_ask_rather_than_asking_for_the_gist(assistant, question, shape):
+    assert assistant._understand(question).shape == shape
+
+
 def test_a_number_question_leads_with_the_number(assistant):
     assert assistant.ask("这次一共派出了多少个巡视组？").answer.startswith("15个")
     assert assistant.ask("巡视组是哪天开始进驻的？").answer.startswith("2018年10月17日")
@@ -154,7 +171,8 @@ def test_a_number_question_leads_with_the_number(assistant):
 
 @pytest.mark.parametrize("question, lead", [
     ("这次专项巡视一共派出了多少个巡视组？", "15个——"), ("接受巡视的中央国家机关有几个？", "11个——"),
-    ("这轮巡视是十九届中央第几轮巡视？", "二轮——"), ("巡视组进驻的时间", "2018年10月17日——")])
+    ("这轮巡视是十九届中央第几轮巡视？", "二轮——"), ("巡视组进驻的时间", "2018年10月17日——"),
+    ("每个巡视组大概驻了多久？", "1个月左右——"), ("巡视组下去一共待了多长时间？", "1个月左右——")])
 def test_the_number_led_with_is_the_one_asked_not_a_year_a_date_part_or_the_questions_own(assistant, question,
                                                                                           lead):
     """A count in the measure word asked (个), not 「十九」 that the question itself names, not 「30」 of 「30日」; a

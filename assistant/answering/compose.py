@@ -24,7 +24,9 @@ ITEM_END = re.compile(r"[；;。！!？?]")
 _COUNT = re.compile(r"(?:\d+(?:\.\d+)?|[零一二两三四五六七八九十百千万亿]+)\s*(?:个|家|名|位|项|次|轮|批|人|所|条|件|省|市|县|户|元|"
                     r"亩|吨|座|处|倍|成|公里|千米|米|千瓦|兆瓦|万|亿|%|％)?")
 _DATE = re.compile(r"(?:\d{4}年)?\d{1,2}月(?:\d{1,2}日)?(?:[上中下]旬)?|\d{4}年|\d{1,2}日")
-_DURATION = re.compile(r"\d+\s*(?:[至到~～\-]\s*\d+\s*)?(?:个月|年|天|周|小时)(?:左右|多)?")  # 「10月」 is a month, 「10个月」 a duration
+# 「10个月」「6至12个月」「半年」 are durations; 「10月」 is a month and 「2018年」 a year (four digits)
+_DURATION = re.compile(r"(?<![\d.])(?:\d{1,3}(?:\.\d+)?|[一二两三四五六七八九十半]+)\s*(?:[至到~～\-]\s*\d{1,3}\s*)?"
+                       r"(?:个月|个多月|年|天|周|个星期|小时)(?:左右|多)?")
 
 
 @dataclass
@@ -146,10 +148,9 @@ def _mention(sentence: str, question: str, wants_date: bool) -> str | None:
     if wants_date or ASKS_WHEN.search(question):
         m = _DATE.search(sentence)
         return m.group(0) if m else None
-    if re.search(r"多久|多长|how long", question, re.I):
-        m = _DURATION.search(sentence)
-        if m:
-            return m.group(0)
+    if re.search(r"多久|多长时间|how long", question, re.I):
+        m = _DURATION.search(sentence)  # how long is answered by a span of time, never by a count (「两个——」)
+        return m.group(0) if m else None
     found = [m for m in _COUNT.finditer(sentence) if _answers(m, sentence, question)]
     if not re.search(r"[\u4e00-\u9fff]", question):
         return found[0].group(0) if len(found) == 1 else None  # an English question names no unit to match

@@ -12,12 +12,12 @@ from assistant.answering.compose import FRAME, ITEM_END, Unit, first_sentence
 from assistant.answering.gaps import missing_numbers, unmentioned_years
 from assistant.answering.judge import Assessment, coverage, question_terms
 from assistant.answering.retrieve import Hit, Query
-from assistant.answering.understand import DOCUMENT, PART, LIST, Reading
+from assistant.answering.understand import DOCUMENT, LIST, OVERVIEW, PART, Reading
 from assistant.ingest.document import Paragraph
 
 CONTINUES = re.compile(r"(有的|比如|例如|譬如|同时|此外|另外|其中|还有)")  # a paragraph going on with the last one
 ABOUT_THE_REPORT = frozenset("报告 文章 通报 文件 全文 这篇 这份 内容 主要 巡视 发现 问题 情况 方面 部分 哪几 几个 几类 大概 "
-                             "重点 核心 概括 总结 report article".split())
+                             "重点 核心 概括 总结 整体 总体 report article".split())
 
 
 # English words that frame a request for the whole report ("What is this report about? Give me the main points.")
@@ -37,9 +37,11 @@ def is_overview(reading: Reading, paragraphs: Sequence, words, titles: Sequence[
     if reading.shape == "list":
         whole = restates_title(reading.text, words, titles)  # 「中央巡视组发现了哪些问题？」 of a report titled so
     elif reading.shape == "overview":
-        # 「用三五句话给领导汇报一下这篇文章的主要内容」: the whole document is what is asked about
+        # 「用三五句话给领导汇报一下这篇文章的主要内容」: the whole document is what is asked about; 「生态扶贫方面
+        # 发现了什么问题？」 names a subject the report never mentions (a noun it never uses): not its outline
         whole = bool(DOCUMENT.search(reading.text) and not PART.search(reading.text)) or not specific_words(
             reading.text, paragraphs, words, fitted("generic_share", 0.2), titles)
+        whole = whole and not unknown_nouns(reading.text, paragraphs, words)
     else:
         return False
     if not whole:
@@ -52,6 +54,17 @@ def restates_title(text: str, words, titles: Sequence[str]) -> bool:
     """Every word the question is about is in a report's title (what the whole report is about)."""
     topic = [w for w in words.topic_words(text) if len(w) >= 2 and w not in ABOUT_THE_REPORT]
     return bool(topic) and any(all(w in t for w in topic) for t in titles)
+
+
+def unknown_nouns(text: str, paragraphs: Sequence, words) -> list[str]:
+    """The nouns of TEXT (jieba's n… tags, two characters or more) that no paragraph uses, leaving out words about
+    the report and those inside the words that ask for its gist (结论, 要点, 这篇文章): what the question names
+    beyond the report (生态, 疫苗, 网约车平台; the tagger calls 养老金 a person's name, so nr counts too)."""
+    texts = [p.text for p in paragraphs]
+    framed = " ".join(m.group() for m in [*OVERVIEW.finditer(text), *DOCUMENT.finditer(text)])
+    return [w for w, flag in words.tagged(text)
+            if flag.startswith("n") and len(w) >= 2 and w not in ABOUT_THE_REPORT
+            and w not in framed and not any(w in t for t in texts)]
 
 
 def specific_words(text: str, paragraphs: Sequence, words, generic_share: float, titles: Sequence[str] = ()

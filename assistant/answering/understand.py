@@ -72,6 +72,7 @@ OVERVIEW = re.compile(r"总结|概括|概述|综述|概览|概要|归纳|提炼|
                       r"哪些方面|几个方面|哪几大|summar|overview|main points|key points|main findings|key findings|gist|tl;?dr|"
                       r"in (short|brief)|what is (this|the) (report|article|document) about|"
                       r"what does (this|the) (report|article|document) (say|cover)|what did .{0,30}find", re.I)
+_WEAK_OVERVIEW = re.compile(r"大概|大致|重点")  # ask for the gist alone, or qualify a specific ask
 LIST = re.compile(r"哪些|哪几|列出|列一下|列举|逐条|逐一|分别|都有啥|都有什么|都有哪|都是什么|都说了|几条|哪几条|有几个方面|"
                   r"\blist\b|what (are|were) the|which (issues|problems)", re.I)
 QUANTITY = re.compile(r"多少|(?<!哪)几[个家名位项次年月天岁人所条件批轮级份]|数量|何时|哪天|哪一天|什么时候|啥时候|哪年|哪一年|多长|多久|"
@@ -146,8 +147,10 @@ def read(question: str, normalised: str, report_words: Callable[[str], list[str]
     r.wants_date = bool(DATE_WANTED.search(t))
     r.wants_names = bool(NAMES_WANTED.search(t))
     r.wants_definition = bool(DEFINITION_WANTED.search(t))
-    if OVERVIEW.search(t):
-        r.shape = "overview"
+    cues = [m.group() for m in OVERVIEW.finditer(t)]
+    if cues and (any(not _WEAK_OVERVIEW.fullmatch(c) for c in cues)
+                 or not (r.wants_number or r.wants_date or r.wants_names or LIST.search(t))):
+        r.shape = "overview"  # (「大概干了多久」「重点查的是哪些人」 ask for something: 大概/重点 only qualify it)
     elif LIST.search(t):
         r.shape = "list"
     elif r.wants_number:

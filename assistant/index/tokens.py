@@ -185,16 +185,21 @@ class Tokenizer:
         total = getattr(self._jieba, "total", 0) or 1
         return math.log(total / max(1, self._jieba.FREQ.get(word) or 1))
 
-    def names(self, text: str) -> list[str]:
-        """The proper names in TEXT — people, places, organisations, titles (jieba's part-of-speech tags nr, ns, nt,
-        nz; 《…》; Latin words written with a capital). The tagger's table loads on first use (about 0.3 s)."""
+    def tagged(self, text: str) -> list[tuple[str, str]]:
+        """TEXT's words with jieba's part-of-speech tags (n noun, ns place, v verb …). The tagger's table loads on
+        first use (about 0.3 s)."""
         with self._lock:
             if self._pos is None or self._pos.tokenizer is not self._jieba:
                 import jieba.posseg
 
                 self._pos = jieba.posseg.POSTokenizer(self._jieba)
             pos = self._pos
-        found = [w.word for w in pos.cut(text) if w.flag in NAME_TAGS and len(w.word) >= 2]
+        return [(w.word, w.flag) for w in pos.cut(text)]
+
+    def names(self, text: str) -> list[str]:
+        """The proper names in TEXT — people, places, organisations, titles (tags nr, ns, nt, nz; 《…》; Latin words
+        written with a capital)."""
+        found = [w for w, flag in self.tagged(text) if flag in NAME_TAGS and len(w) >= 2]
         return found + TITLES.findall(text) + LATIN_NAME.findall(text)
 
     def topic_words(self, text: str) -> list[str]:
