@@ -3,9 +3,9 @@
     .venv/bin/python benchmarks/model_judge.py     # ~7 min on 2 cores; writes benchmarks/results/model_judge.md
 
 The measurement behind careful mode (assistant/answering/model_judge.py), not part of the default path. On the
-TRAIN rows the fit uses (scripts/fit_calibration.py), it scores the question against the best retrieved paragraph
+TRAIN rows the fit uses (scripts/fit_calibration.py), it scores the question against the best-ranked sentences
 with the local Qwen2.5-Coder-1.5B GGUF (scripts/get-model.sh): logit("是") − logit("否") after a ChatML prompt
-asking whether the paragraph answers the question (careful mode's own prompt and code). Then it cross-validates the same logistic decision
+asking whether that text answers the question (careful mode's own prompt and code). Then it cross-validates the same logistic decision
 (same folds, seed and penalty grid as the fit) on the judge's signals alone, the model's score alone, and both, and
 reports AUC and the share of unanswerable questions refused at 5 % and 10 % false refusal. The test split is never
 read. Skips cleanly when the model or llama-cpp-python is absent.
@@ -52,7 +52,7 @@ def main() -> int:
     lines = ["# The local model as an answerability judge (train split, cross-validated)", "",
              f"{len(kept)} train rows reaching the judge ({int(y.sum())} answerable, {int((1 - y).sum())} not); "
              f"{seconds / max(1, len(kept)):.2f} s per question for retrieval plus one model judgment on 2 cores "
-             f"(best paragraph, first {PASSAGE_CHARS} characters; the prompt is careful mode's, "
+             f"(the three best-ranked sentences, at most {PASSAGE_CHARS} characters; the prompt is careful mode's, "
              "assistant/answering/model_judge.py). Folds, seed and penalty grid are the fit's.", "",
              "| decision | CV AUC | unanswerable refused at 5 % false refusal | at 10 % |", "|---|---|---|---|"]
     signals = [n for n in names if n != "model"]

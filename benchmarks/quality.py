@@ -66,7 +66,7 @@ def main() -> int:
         assistant = Assistant.from_config(config, notify=lambda m: None)
         if args.careful:
             notices = []
-            assistant._careful(notices)("巡视组从哪天开始进驻？", "巡视组从2018年10月17日起开始陆续进驻。")
+            assistant._careful(notices)("巡视组从哪天开始进驻？", [])  # loads the model, or says why not
             if notices:
                 print(f"careful quality benchmark skipped: {notices[0]}")
                 return 0

@@ -122,9 +122,9 @@ def cross_validated(z: np.ndarray, y: np.ndarray) -> tuple[float, dict[float, np
 
 def collect(assistant, rows: list[dict], model=None) -> tuple[list[str], np.ndarray, np.ndarray, list[dict]]:
     """The judge's signals for every train row that reaches it, and whether it is answerable. With MODEL (a
-    backend with ``yes_no``), also careful mode's "model" score of the question against the best paragraph, as
-    judge.assess asks it."""
-    from assistant.answering.model_judge import prompt
+    backend with ``yes_no``), also careful mode's "model" score of the question against the best sentences."""
+    from assistant.answering.judge import rank_sentences
+    from assistant.answering.model_judge import evidence, prompt
 
     feats, labels, kept = [], [], []
     for r in rows:
@@ -133,7 +133,8 @@ def collect(assistant, rows: list[dict], model=None) -> tuple[list[str], np.ndar
             continue
         found = dict(prep.assessment.signals)
         if model is not None:
-            found["model"] = model.yes_no(prompt(prep.query.text, prep.hits[0].paragraph.text))
+            ranked = rank_sentences(prep.query, prep.hits, assistant.tokenizer, assistant.retriever.scope(None))
+            found["model"] = model.yes_no(prompt(prep.query.text, evidence(ranked)))  # as judge.assess asks
         feats.append(found)
         labels.append(1.0 if r.get("answerable", True) else 0.0)
         kept.append(r)

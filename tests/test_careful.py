@@ -12,7 +12,7 @@ import pytest
 from assistant import backends
 from assistant.answering.assistant import Assistant
 from assistant.answering.calibration import Decision
-from assistant.answering.model_judge import ModelJudge, prompt
+from assistant.answering.model_judge import ModelJudge, evidence, prompt
 from assistant.backends import BackendError
 
 ANSWERABLE = "巡视组从哪天开始进驻？"
@@ -43,12 +43,14 @@ def careful(assistant, model, decision=ONLY_MODEL):
     return a
 
 
-def test_the_model_reads_the_best_paragraph_against_the_question(assistant):
+def test_the_model_reads_the_best_sentences_against_the_question(assistant):
     model = OverlapModel()
     ans = careful(assistant, model).ask(ANSWERABLE)
     assert not ans.refused and ans.citations[0].paragraph == 2 and not ans.notices
-    assert model.prompts == [prompt(ANSWERABLE, assistant.paragraph(ans.retrieved[0].source, 2).text)]
-    assert "只回答“是”或“否”" in model.prompts[0] and len(model.prompts[0]) < 520  # a bounded passage
+    prep = assistant._prepare(ANSWERABLE, None, None, assistant.backend)  # the sentences an answer would quote
+    assert model.prompts == [prompt(ANSWERABLE, evidence(prep.assessment.sentences))]
+    assert "2018年10月17日" in model.prompts[0] and "只回答“是”或“否”" in model.prompts[0]
+    assert len(model.prompts[0]) < 520  # bounded evidence
 
 
 def test_the_models_no_refuses_what_the_default_decision_answers(assistant):

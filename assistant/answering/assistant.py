@@ -14,7 +14,7 @@ from assistant.answering import citations, shape, small_talk, understand
 from assistant.answering.calibration import Decision
 from assistant.answering.conversation import contextualize
 from assistant.answering.judge import Assessment, assess
-from assistant.answering.model_judge import ModelJudge
+from assistant.answering.model_judge import ModelJudge, evidence
 from assistant.answering.question import WIDTH, clean_history, clean_question, clean_sources, fix_typos, normalise
 from assistant.answering.retrieve import Hit, Query, Retriever
 from assistant.answering.understand import Reading
@@ -172,7 +172,7 @@ class Assistant:
         return prep
 
     def _careful(self, notices: list[str]):
-        """Careful mode's judge for one question: (question, best paragraph) → (careful decision, model score), or
+        """Careful mode's judge for one question: (question, ranked sentences) → (careful decision, model score), or
         None with a notice saying why careful mode cannot run. The model is the llamacpp backend's own instance
         (one copy in memory when it also answers)."""
         if self._judge is None:
@@ -181,8 +181,8 @@ class Assistant:
                 self._judge = self._judge or ModelJudge(model, Decision.load("careful"))
         judge = self._judge
 
-        def careful(question: str, passage: str):
-            score = judge.score(question, passage, notices.append)
+        def careful(question: str, sentences: list):
+            score = judge.score(question, evidence(sentences), notices.append)
             return None if score is None else (judge.decision, score)
         return careful
 

@@ -213,10 +213,10 @@ def unknown_pull(text: str, terms: dict[str, float], dense_top: float, lexicon: 
 
 def assess(query: Query, hits: list[Hit], words: Words, lexicon: Lexicon, reading: Any = None,
            calibration: Decision | None = None,
-           careful: Callable[[str, str], tuple[Decision, float] | None] | None = None) -> Assessment:
+           careful: Callable[[str, list], tuple[Decision, float] | None] | None = None) -> Assessment:
     """Whether the report answers the question: the fitted decision over ``signals`` (calibration.json).
 
-    CAREFUL (careful mode, answering/model_judge.py), given the question and the best paragraph, returns the careful
+    CAREFUL (careful mode, answering/model_judge.py), given the question and the ranked sentences, returns the careful
     decision and the model's score, which joins the signals as "model"; None: the default decision stands."""
     if not hits:
         return Assessment(False, "索引中没有段落", [])
@@ -245,7 +245,7 @@ def assess(query: Query, hits: list[Hit], words: Words, lexicon: Lexicon, readin
         return Assessment(False, f"报告提到了“{term}”，但没有说明它具体指什么", [])
     decision = calibration or Decision.load()
     found = signals(query, reading, hits, ranked, words, lexicon)
-    judged = careful(query.text, hits[0].paragraph.text) if careful else None
+    judged = careful(query.text, ranked) if careful else None
     if judged is not None:
         decision, found = judged[0], {**found, "model": judged[1]}
     p = decision.probability(found)

@@ -2,7 +2,7 @@
 
 The default decision (judge.py) weighs words and one embedding, which cannot tell a paragraph on the topic from one
 that answers the question. With ``careful = true`` the in-process GGUF model (``llamacpp_model``) is asked whether
-the best retrieved paragraph answers the question; its score (logit 是 − logit 否, one forward pass, ~1.5 s on 2
+the best-ranked sentences answer the question; its score (logit 是 − logit 否, one forward pass, ~1.5 s on 2
 cores) joins the signals in a second logistic decision, fitted like the first by ``scripts/fit_calibration.py
 --careful`` on the train split with that model file. The fit records which file it was made with: a different
 model's scores are on another scale, so careful mode then says so and the default decision answers.
@@ -15,7 +15,14 @@ from typing import Callable
 from assistant.answering.calibration import Decision
 from assistant.backends import BackendError
 
-PASSAGE_CHARS = 400  # the paragraph's first characters the model reads (the fit used the same)
+PASSAGE_CHARS = 400  # the most characters of evidence the model reads (the fit used the same)
+
+
+def evidence(sentences: list) -> str:
+    """What the model reads: the best-ranked sentences (what an answer would quote), in rank order. On the train
+    split this separated better than the best paragraph's opening (model alone CV AUC 0.77 vs 0.74; with the
+    signals, unanswerable refused at 5 % false refusal 0.65 vs 0.62) and than the two best paragraphs."""
+    return "".join(s.text for s in sentences[:3])[:PASSAGE_CHARS]
 
 
 def prompt(question: str, passage: str) -> str:
