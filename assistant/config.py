@@ -50,8 +50,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("llamacpp_model", str, "models/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
             "GGUF model file for backend 'llamacpp' (in-process; pip install llama-cpp-python)."),
     Setting("careful", bool, False,
-            "Careful mode: the local GGUF model (llamacpp_model) also judges whether the best paragraph answers "
-            "the question, whatever the backend (~1.5 s more a question; refuses more it cannot answer)."),
+            "Careful mode: the local GGUF model (llamacpp_model) also judges whether the best sentences answer "
+            "the question, whatever the backend (~1 s more a question; refuses more it cannot answer)."),
     Setting("llamacpp_threads", int, 2, "CPU threads for the in-process llamacpp model."),
     Setting("llamacpp_context", int, 4096, "Context window (tokens) of the in-process llamacpp model."),
     Setting("llm_timeout", float, 60.0, "Seconds a model may take for one answer before the extractive answer is used."),

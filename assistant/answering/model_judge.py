@@ -1,4 +1,4 @@
-"""Careful mode: the local model reads the best paragraph against the question before the decision is taken.
+"""Careful mode: the local model reads the best sentences against the question before the decision is taken.
 
 The default decision (judge.py) weighs words and one embedding, which cannot tell a paragraph on the topic from one
 that answers the question. With ``careful = true`` the in-process GGUF model (``llamacpp_model``) is asked whether
@@ -31,19 +31,18 @@ def prompt(question: str, passage: str) -> str:
 
 
 class ModelJudge:
-    """Scores (question, paragraph) with a model backend that has ``yes_no`` (backends/llamacpp.py), for the
+    """Scores (question, evidence) with a model backend that has ``yes_no`` (backends/llamacpp.py), for the
     careful decision. ``score`` returns None, and tells why, when careful mode cannot run: not fitted, fitted with
     another model file, or the model (or llama-cpp-python) missing or failing."""
 
     def __init__(self, model, decision: Decision | None):
         self.model, self.decision = model, decision
         self.problem: str | None = None
-        fitted_with = (decision.model or "") if decision else ""
+        current = Path(str(getattr(model, "path", ""))).name
         if decision is None:
             self.problem = "谨慎模式还没有拟合（scripts/fit_calibration.py --careful），按默认判定回答"
-        elif fitted_with and Path(fitted_with).name != Path(str(getattr(model, "path", ""))).name:
-            self.problem = (f"谨慎模式是用 {Path(fitted_with).name} 拟合的，当前模型是 "
-                            f"{Path(str(getattr(model, 'path', ''))).name}，按默认判定回答")
+        elif decision.model and Path(decision.model).name != current:
+            self.problem = f"谨慎模式是用 {Path(decision.model).name} 拟合的，当前模型是 {current}，按默认判定回答"
 
     def score(self, question: str, passage: str, tell: Callable[[str], None]) -> float | None:
         if self.problem is not None:

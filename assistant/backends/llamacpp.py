@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
-from typing import Iterator
 
 from assistant.backends import BackendError
 from assistant.backends.chat import ChatBackend
