@@ -193,7 +193,9 @@ def report(results: list[dict], rates: list[float], n_items: int, limit: int | N
         f"Run over {scope} of `../shared/rgb/zh_refine.even.jsonl`, rates {', '.join(f'{r:g}' for r in rates)}: "
         f"one freshly built index per passage set ({len(results)} indexes), {seconds / 60:.1f} min, "
         f"load average {load:.1f}. Accuracy % at each noise rate; Rej = % of rate-1.0 sets (negative passages "
-        "only) answered with a refusal. Rej* (the paper's ChatGPT-judged rejection) is not measured here.", "",
+        "only) answered with a refusal. Rej* (the paper's ChatGPT-judged rejection) is not measured here. "
+        "Questions 51-150 are train rows of the several-reports answerability decision "
+        "(scripts/fit_calibration.py); the first 50 never are, so --limit 50 is the held-out figure.", "",
         "Published rows are the paper's (Chen et al., AAAI 2024, Tables 1 and 3) on the whole original zh.json "
         "with LLM generators; ours is the product's default offline extractive backend on half of the refined "
         "set, so the comparison is indicative, not like for like.", "",

@@ -5,9 +5,18 @@
 
 What it fits (see assistant/answering/calibration.py):
 - "answerable": a logistic regression over judge.signals() (standardised, L2), trained on the train rows of
-  tests/data/questions.jsonl and tests/data/questions_train_extra.jsonl that reach the judge. Its threshold is
-  picked on 5-fold cross-validated probabilities: the highest one that refuses at most TARGET_FALSE_REFUSAL of the
-  answerable questions (so it refuses as many unanswerable ones as that allows). ``model_threshold``: above it a
+  tests/data/questions.jsonl, questions_train_extra.jsonl and offtopic.jsonl that reach the judge: the decision
+  when one report is searched. Its threshold is picked on 5-fold cross-validated probabilities: the highest one
+  that refuses at most TARGET_FALSE_REFUSAL of the answerable questions (so it refuses as many unanswerable ones as
+  that allows).
+- "several": the same over those rows and — when ../shared/rgb/ is there — RGB questions 51-150 (news text the
+  report never saw: each question over 5 passages that hold its answer amid 0, 2 or 4 noise passages, answerable,
+  and over 5 passages on the same topic without the answer, not; one index per passage set, as benchmarks/rgb.py
+  asks; its first 50, which rgb.py reports, stay out of the fit): the decision when several reports compete for a
+  question, where passages on the topic that do not answer it are the rule. Its threshold refuses at most
+  TARGET_FALSE_REFUSAL of each kind of text's answerable questions (the "several_reports" weight moves each kind
+  to its own operating point).
+  ``model_threshold``: above it a
   model backend's "the passages don't say" is overruled (at least 95% of the questions scoring that high are
   answerable).
 - "careful" (with --careful): the same fit over the signals plus the local model's "model" score (careful mode,
@@ -23,6 +32,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -39,6 +49,8 @@ SURE = 0.95  # model_threshold: above it at least this share of (cross-validated
 L2_GRID = (0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0)  # the penalty is chosen by cross-validated AUC
 FOLDS = 5
 SEED = 20261201
+RGB_TRAIN = slice(50, 150)  # benchmarks/rgb.py --limit 50 reports the first 50: they are never fitted on
+RGB_RATES = (0.0, 0.4, 0.8, 1.0)  # noise rates: below 1 the answer is in the set (amid 0, 2 or 4 noise passages)
 SHARES = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4)
 WEIGHTS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
 
@@ -138,28 +150,99 @@ def collect(assistant, rows: list[dict], model=None) -> tuple[list[str], np.ndar
         feats.append(found)
         labels.append(1.0 if r.get("answerable", True) else 0.0)
         kept.append(r)
+    if not feats:
+        return [], np.zeros((0, 0)), np.zeros(0), []
     names = sorted(feats[0])
     return names, np.array([[f[n] for n in names] for f in feats]), np.array(labels), kept
 
 
+def rgb_rows() -> tuple[list[str], np.ndarray, np.ndarray, list[dict]] | None:
+    """collect() over RGB_TRAIN: each question asked of a fresh index over its passage set at each of RGB_RATES —
+    answerable below 1, unanswerable at 1 (negative passages only). None when ../shared/rgb/ is absent."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import rgb
+
+    from assistant.answering.assistant import Assistant
+    from assistant.config import load_config
+    from assistant.index.embedder import Embedder
+
+    if not rgb.RGB.is_file():
+        return None
+    items = [json.loads(line) for line in rgb.RGB.read_text(encoding="utf-8").splitlines() if line.strip()]
+    embedder = Embedder(1)
+    feats = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for item in items[RGB_TRAIN]:
+            for rate in RGB_RATES:
+                work = Path(tmp) / "set"
+                shutil.rmtree(work, ignore_errors=True)
+                (work / "data").mkdir(parents=True)
+                for k, (_, _, text) in enumerate(rgb.passage_set(item, rate), 1):
+                    (work / "data" / f"passage-{k}.txt").write_text(text, encoding="utf-8")
+                assistant = Assistant.from_config(load_config(overrides={
+                    "data_dir": str(work / "data"), "index_dir": str(work / "index")}),
+                    notify=lambda m: None, embedder=embedder)
+                row = {"question": item["query"], "answerable": rate < 1, "split": "train",
+                       "type": "rgb_negative" if rate == 1 else f"rgb_noise_{rate:g}"}
+                feats.append(collect(assistant, [row]))
+                assistant.store.close()
+    feats = [f for f in feats if f[3]]  # those refused before the judge weigh nothing
+    return (feats[0][0], np.vstack([f[1] for f in feats]), np.concatenate([f[2] for f in feats]),
+            [f[3][0] for f in feats])
+
+
+def text_kind(row: dict) -> str:
+    """Which kind of text a train row asks of: "news" (RGB passage sets) or "report" (the report in data/)."""
+    return "news" if row.get("type", "").startswith("rgb") else "report"
+
+
 def fit_decision(names: list[str], x: np.ndarray, y: np.ndarray, kept: list[dict]) -> tuple[dict, dict, dict]:
     """The logistic decision over the columns NAMES of X (standardised, penalty by cross-validated AUC), its
-    threshold for TARGET_FALSE_REFUSAL and sure point on out-of-fold probabilities, and what cross-validation saw."""
+    threshold for TARGET_FALSE_REFUSAL within each kind of text (text_kind) and sure point on out-of-fold
+    probabilities, and what cross-validation saw."""
     mean, scale = x.mean(axis=0), x.std(axis=0)
     scale[scale == 0] = 1.0
     z = (x - mean) / scale
     l2, by_l2 = cross_validated(z, y)
     oof = by_l2[l2]
-    threshold = threshold_for(oof, y, TARGET_FALSE_REFUSAL)
+    kinds = np.array([text_kind(r) for r in kept])
+
+    def threshold_at(fr: float) -> float:
+        return min(threshold_for(oof[kinds == k], y[kinds == k], fr) for k in sorted(set(kinds)))
+
+    threshold = threshold_at(TARGET_FALSE_REFUSAL)
+    # with the signal that says several reports compete, each kind of text gets its own operating point: its
+    # weight moves by the log-odds between the kinds' thresholds, so one threshold refuses TARGET_FALSE_REFUSAL of
+    # each kind's answerable questions
+    shift = 0.0
+    if "several_reports" in names and len(set(kinds)) > 1:
+        several = x[:, names.index("several_reports")] == 1
+
+        def logit(p: float) -> float:
+            return math.log(p / (1 - p))
+
+        shift = logit(threshold_for(oof[~several], y[~several], TARGET_FALSE_REFUSAL)) - logit(
+            threshold_for(oof[several], y[several], TARGET_FALSE_REFUSAL))
+        odds = np.log(np.clip(oof, 1e-9, 1 - 1e-9) / np.clip(1 - oof, 1e-9, 1))
+        oof = 1 / (1 + np.exp(-(odds + shift * several)))
+        threshold = threshold_at(TARGET_FALSE_REFUSAL)
     high = sure_above(oof, y, SURE)
     w, b = fit_logistic(z, y, l2)
+    if shift:  # x = 1 moves by SHIFT in log-odds, x = 0 not at all
+        col = names.index("several_reports")
+        w[col] += shift * scale[col]
+        b += shift * mean[col]
     refused = oof < threshold
     cv = {"auc": round(auc(oof, y), 3),
           "false_refusal": round(float(refused[y == 1].mean()), 3),
           "unanswerable_refused": round(float(refused[y == 0].mean()), 3),
           "answerable": int(y.sum()), "unanswerable": int((1 - y).sum()),
           "unanswerable_refused_at_false_refusal": {
-              str(fr): round(float((oof[y == 0] < threshold_for(oof, y, fr)).mean()), 3) for fr in (0.05, 0.1, 0.15, 0.2)}}
+              str(fr): round(float((oof[y == 0] < threshold_at(fr)).mean()), 3) for fr in (0.05, 0.1, 0.15, 0.2)},
+          "by_text": {k: {"auc": round(auc(oof[kinds == k], y[kinds == k]), 3),
+                          "false_refusal": round(float(refused[(kinds == k) & (y == 1)].mean()), 3),
+                          "unanswerable_refused": round(float(refused[(kinds == k) & (y == 0)].mean()), 3)}
+                      for k in sorted(set(kinds))}}
     by_type: dict[str, dict[str, int]] = {}
     for r, ref in zip(kept, refused):
         t = by_type.setdefault(r.get("type", "?"), {"n": 0, "refused": 0})
@@ -255,9 +338,16 @@ def main() -> int:
         out.write_text(json.dumps({"generic_share": share, "bm25_weight": weight}), encoding="utf-8")
         calibration._fitted.cache_clear()
         names, x, y, kept = collect(assistant, rows, model)
-
     base = [i for i, n in enumerate(names) if n != "model"]  # the default decision never sees the model
     answerable, cv, by_type = fit_decision([names[i] for i in base], x[:, base], y, kept)
+    several = None
+    news = rgb_rows()  # the several-reports decision is the default one's kind: no model
+    if news is not None:
+        assert news[0] == [names[i] for i in base], "the RGB rows must weigh the same signals"
+        xs, ys, kept_s = np.vstack([x[:, base], news[1]]), np.concatenate([y, news[2]]), kept + news[3]
+        decision, several_cv, several_by_type = fit_decision(news[0], xs, ys, kept_s)
+        several = decision, {**several_cv, "rows": len(ys), "rgb_rows": len(news[2]),
+                             "rgb_items": f"{RGB_TRAIN.start + 1}-{RGB_TRAIN.stop}", "cv_refused_by_type": several_by_type}
     careful = None
     if model is not None:
         decision, careful_cv, careful_by_type = fit_decision(names, x, y, kept)
@@ -276,9 +366,13 @@ def main() -> int:
                    "bm25_weight": weight_report}}
     if careful is not None:
         fit["careful"], fit["fit"]["careful"] = careful
+    if several is not None:
+        fit["several"], fit["fit"]["several"] = several
     out.write_text(json.dumps(fit, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(json.dumps(fit["fit"], ensure_ascii=False, indent=1))
     print("weights:", {k: round(v, 2) for k, v in fit["answerable"]["weights"].items()})
+    if "several" in fit:
+        print("several:", json.dumps(fit["fit"]["several"]["cross_validated"], ensure_ascii=False))
     if "careful" in fit:
         print("careful:", json.dumps(fit["fit"].get("careful"), ensure_ascii=False))
     return 0

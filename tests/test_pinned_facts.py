@@ -133,3 +133,29 @@ def test_the_cast_and_a_duration_must_be_named():
     assert pinned_gap("《远山》的主演", ["《远山》由李一、王二主演。"]) is None
     assert pinned_gap("老馆长当了多久馆长？", ["老馆长于9月3日卸任，家属表示感谢。"]) == "时长"
     assert pinned_gap("老馆长当了多久馆长？", ["老馆长在任十二年，于9月3日卸任。"]) is None
+
+
+def test_a_count_led_with_is_never_a_lists_numbering_nor_part_of_a_name():
+    from assistant.answering.compose import _mention
+
+    assert _mention("查询入口：1、官网查询配置结果", "2023年北京新能源小客车指标有多少个？", False) is None
+    assert _mention("Q4游戏业务的营收增速有所下降", "网易2022年全年营收多少？", False) is None
+    assert _mention("全年营收965亿元，同比增长10%", "网易2022年全年营收多少？", False) == "965亿"
+
+
+def test_money_is_asked_in_a_currency_and_a_bare_measure_asks_a_number():
+    from assistant.answering.gaps import _unit_gap
+    from assistant.answering.understand import QUANTITY
+
+    assert _unit_gap("波兰要求德国赔偿多少钱", ["约600万波兰人在二战期间被杀"]) == 1.0
+    assert _unit_gap("波兰要求德国赔偿多少钱", ["赔偿金额为1.32万亿欧元"]) == 0.0
+    assert QUANTITY.search("2023春运首日旅客发送量") and QUANTITY.search("2022年8月我国汽车出口量")
+    assert not QUANTITY.search("这批产品的质量") and not QUANTITY.search("基层的力量")
+
+
+def test_a_when_answer_leads_with_the_date_of_the_event_asked(tmp_path, embedder):
+    a = assistant_over(tmp_path, embedder, {"coronation.txt": (
+        "查尔斯和卡米拉的婚礼时间是2005年4月9日，摄影师为查尔斯拍下了那天。"
+        "新国王的加冕礼于2023年5月6日在威斯敏斯特教堂举行。")})
+    ans = a.ask("查尔斯加冕时间是哪天？")
+    assert not ans.refused and ans.answer.startswith("2023年5月6日"), ans.answer

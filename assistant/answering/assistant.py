@@ -63,7 +63,10 @@ class Assistant:
                  tokenizer: Tokenizer, notices: Sequence[str] = (), decision: Decision | None = None):
         self.config, self.store, self.retriever, self.backend = config, store, retriever, backend
         self.tokenizer = tokenizer
-        self.decision = decision or Decision.load()  # is it answered? (fitted: answering/calibration.json)
+        # is it answered? (fitted: answering/calibration.json). Left as loaded, judge.assess picks the fitted one for
+        # what is searched (one report or several); set, it is used for every question
+        self._loaded_decision = Decision.load()
+        self.decision = decision or self._loaded_decision
         self.notices = list(notices)  # what happened while starting (index built or rebuilt)
         self._backends: dict[str, backends_mod.Backend] = {backend.name: backend}
         self._lock = threading.Lock()
@@ -92,7 +95,8 @@ class Assistant:
         settings, embedder, tokenizer and backends. IndexStoreError when the index cannot be opened."""
         store = Store.open(self.store.location, fresh=True)
         a = Assistant(self.config, store=store, retriever=Retriever(store, self.retriever.embedder, self.tokenizer),
-                      backend=self.backend, tokenizer=self.tokenizer, decision=self.decision)
+                      backend=self.backend, tokenizer=self.tokenizer,
+                      decision=None if self.decision is self._loaded_decision else self.decision)
         with self._lock:
             a._backends.update(self._backends)
             a._judge = self._judge
@@ -167,7 +171,8 @@ class Assistant:
             self._condense(prep, backend)
         prep.hits = scope.search(prep.query, top_k or self.config.top_k)
         careful = self._careful(prep.notices) if self.config.careful else None
-        judged = assess(prep.query, prep.hits, self.tokenizer, scope, reading, self.decision, careful)
+        fixed = None if self.decision is self._loaded_decision else self.decision
+        judged = assess(prep.query, prep.hits, self.tokenizer, scope, reading, fixed, careful)
         prep.assessment = shape.shaped(judged, reading, prep.query, prep.hits, self.tokenizer, scope)
         return prep
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from assistant.answering.calibration import LIST_CAP
 from assistant.answering.gaps import ASKS_UNIT, ASKS_WHEN
 from assistant.answering.judge import NUMBER, Assessment, Sentence, select
-from assistant.answering.pinned import ASKS_DURATION, SPAN_AFTER
+from assistant.answering.pinned import ASKS_DURATION, SPAN_AFTER, names_event, when_event
 from assistant.answering.retrieve import Hit, Query
 from assistant.contract import Citation
 from assistant.index.tokens import FUNCTION_CHARS
@@ -73,6 +73,9 @@ def number(query: Query, assessment: Assessment, max_sentences: int, wants_date:
         return text, citations
     quoted = select(assessment.sentences, max_sentences)  # the number led with is one the answer quotes
     ranked = [s for s in assessment.sentences if s in quoted and NUMBER.search(s.text)]
+    if wants_date or ASKS_WHEN.search(query.text):  # the date led with dates the event asked (加冕, not a wedding)
+        event = when_event(query.text)
+        ranked = [s for s in ranked if names_event(event, s.text)]
     found = next((m for m in (_mention(s.text, query.text, wants_date) for s in ranked) if m), None)
     return (f"{found}——{text}" if found else text), citations
 
@@ -175,7 +178,11 @@ def _answers(m: re.Match, sentence: str, question: str) -> bool:
         return False
     if digits.group(0) in question:
         return False
+    if re.match(r"[A-Za-z]", sentence[m.start() - 1:m.start()]):
+        return False  # part of a name (Q4, MIX4, U14), not a count
     after = sentence[m.end():m.end() + 1]
+    if after in "、．" and said == digits.group(0):
+        return False  # a list's numbering (「1、官网」), not a count
     if not ASKS_DURATION.search(question) and SPAN_AFTER.match(sentence, m.start() + digits.end()):
         return False  # 「6至12个月」 is how long something takes, not the count asked
     return not (re.fullmatch(r"(?:19|20)\d{2}", said) or after in "年月日号时:：点-/." and after)

@@ -39,7 +39,9 @@ COMPARES = re.compile(r"相比|比[^较例如重]{1,6}[多少高低强弱]|同�
 ASKS_UNIT = re.compile(r"(?:多少|几)\s*(钱|元|人|条|家|个|项|次|轮|份|名|位|省|批|年|月|天|户|亩)|how much money", re.I)
 # items are counted with any of the general measure words: 「一共几项」 is answered by 「四个落实」
 ITEMS = "个|项|条|件|方面|类|点"
-UNIT_OF = {"钱": "元|亿|万", "how much money": "元|亿|万", "个": ITEMS, "项": ITEMS, "条": ITEMS, "件": ITEMS}
+# an amount of money is in a currency (「600万」 alone counts people or anything else)
+MONEY = r"[万亿千百]*\s*(?:[美欧日韩港台英]?元|英?镑|卢布|兹罗提|法郎|美金|港币|块)"
+UNIT_OF = {"钱": MONEY, "元": MONEY, "how much money": MONEY, "个": ITEMS, "项": ITEMS, "条": ITEMS, "件": ITEMS}
 DEFINES = re.compile(r"即|是指|指的是|包括|分别是|分别为|就是|也就是|是.{0,12}的(简称|统称)")
 
 
@@ -103,8 +105,9 @@ def _focus(terms: dict[str, float], known: Callable[[str], bool]) -> str | None:
     return max(used, key=lambda t: terms[t]) if used else None
 
 
+# not a count: a year, a day, a time, a date; a name with digits in it (Q4, MIX4, U14); a list's numbering (「1、官网」)
 NOT_A_COUNT = re.compile(r"(?:19|20)\d{2}\s*年?|\d{1,2}\s*[月日号]|\d{1,2}\s*[:：]\s*\d{2}|\d{4}\s*[-/.]\s*\d{1,2}"
-                         r"(?:\s*[-/.]\s*\d{1,2})?")
+                         r"(?:\s*[-/.]\s*\d{1,2})?|[A-Za-z]+\d+|(?<![\d.])\d{1,2}\s*[、．](?!\d)")
 
 
 def _states_a_number(sentences: list[str], focus: str | None, question: str | None = None) -> bool:
@@ -227,3 +230,21 @@ def mentioned_term(question: str) -> str | None:
         return None
     m = QUOTED_TERM.search(question)
     return m.group(1) if m else None
+
+
+# Where a question asks (是谁, 是什么, 多少, 哪个城市): the word just before it names what is asked of its subject
+# (「巡视组组长是谁」 → 组长, 「论坛的主题是什么」 → 主题, 「季军是哪支球队」 → 季军).
+ASKED_AT = re.compile(r"是什么|叫什么|是啥|是谁|谁|是哪|哪[个些位里儿支家种类年天所只名座]|多少|几|多[长大高重远久深宽]|何时|"
+                      r"什么时候|什么")
+NEXT_TO = 3  # characters (的, 是, 为, 有, 共) allowed between that word and where the question asks
+
+
+def asked_attribute(question: str, terms: dict[str, float]) -> str | None:
+    """The question's word right before where it asks (asked of its subject), or None."""
+    m = ASKED_AT.search(question)
+    if not m:
+        return None
+    before = [(m.start() - (question.rfind(t, 0, m.start()) + len(t)), t) for t in terms
+              if len(t) >= 2 and not DIGITS.search(t) and t in question[:m.start()]]
+    before = [(gap, t) for gap, t in before if gap <= NEXT_TO]
+    return min(before, key=lambda g: (g[0], -len(g[1])))[1] if before else None

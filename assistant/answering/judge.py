@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Protocol
 
 from assistant.answering.calibration import MAX_PARAGRAPHS, NO_WORDS_PARAGRAPHS, SENTENCE_RATIO, Decision
-from assistant.answering.gaps import (DIGITS, NUMBER, asked_term, defines, gaps, mentioned_term, missing_numbers,
+from assistant.answering.gaps import (DIGITS, NUMBER, asked_attribute, asked_term, defines, gaps, mentioned_term, missing_numbers,
                                       phrase_split, undefined_term, unmentioned_years)
 from assistant.answering.pinned import gives_pinned, other_edition, pinned, pinned_gap
 from assistant.answering.retrieve import Hit, Query
@@ -27,6 +27,8 @@ class Lexicon(Protocol):
     def known(self, word: str) -> bool: ...
     def illustrated(self, p: Paragraph) -> Paragraph | None: ...
     def closest(self, text: str) -> float: ...
+    @property
+    def reports_in_scope(self) -> int: ...
 
 
 class Words(Protocol):
@@ -168,6 +170,7 @@ def signals(query: Query, reading: Any, hits: list[Hit], ranked: list[Sentence],
     digits = DIGITS.findall(text)
     dense_top = max((h.dense for h in top), default=0.0)
     english = getattr(reading, "language", "zh") == "en"
+    attribute = asked_attribute(text, terms)
     cov_paragraph = max((coverage(terms, c, words, lexicon) for c in contexts), default=0.0) if terms else 0.0
     return {
         "unknown_pull": 0.0 if english else unknown_pull(text, terms, dense_top, lexicon),
@@ -195,6 +198,11 @@ def signals(query: Query, reading: Any, hits: list[Hit], ranked: list[Sentence],
         "english": float(english),
         "followup": float(bool(query.context)),
         "terms": math.log1p(len(terms)),
+        # one report, or several competing for the question (a library, a set of news passages): with several,
+        # passages on the topic that do not answer it are common, and the same evidence is weaker
+        "several_reports": float(lexicon.reports_in_scope > 1),
+        # what is asked of the subject (组长 of 「巡视组组长是谁」) is a word the reports never use
+        "asked_unknown": float(bool(attribute) and not lexicon.known(attribute)),
     }
 
 
@@ -243,7 +251,8 @@ def assess(query: Query, hits: list[Hit], words: Words, lexicon: Lexicon, readin
     term = undefined_term(query.text, texts)
     if term:  # 「“五级书记”是哪五级？」 of a report that uses the term but never spells it out
         return Assessment(False, f"报告提到了“{term}”，但没有说明它具体指什么", [])
-    decision = calibration or Decision.load()
+    # one report searched, or several competing for the question: each has its fitted decision (calibration.json)
+    decision = calibration or (lexicon.reports_in_scope > 1 and Decision.load("several")) or Decision.load()
     found = signals(query, reading, hits, ranked, words, lexicon)
     judged = careful(query.text, ranked) if careful else None
     if judged is not None:

@@ -67,7 +67,7 @@ def pinned(question: str) -> list[tuple[re.Pattern, str]]:
 
 # The event a "when" question dates: the word before 时间/日期 (上映日期, 去世时间) or after 何时/什么时候 (何时开始施行
 # → 施行). A date in a sentence that never names it dates something else (a share price on 11月23日).
-WHEN_EVENT = re.compile(r"([\u4e00-\u9fff]{2})[日的]*(?:时间|日期)[？?。\s]*$|(?:何时|哪天|哪一天|什么时候|啥时候)"
+WHEN_EVENT = re.compile(r"([\u4e00-\u9fff]{2})[日的]*(?:时间|日期)(?:是|在|为)?(?:哪天|哪一天|几号|什么时候|何时)?[？?。\s]*$|(?:何时|哪天|哪一天|什么时候|啥时候)"
                         r"(?:开始|正式|将|会|要|能|才|被|再|在|是)*([\u4e00-\u9fff]{2})")
 NO_EVENT = {"什么", "具体", "准确", "确切", "大概", "开始", "结束", "举行", "举办", "召开", "进行", "哪天", "日期"}
 
@@ -90,7 +90,7 @@ def _said(event: str, sentence: str) -> bool:
     return event in sentence or any(c.fullmatch(event) and c.search(sentence) for c in (HELD, RELEASED))
 
 
-def _names_event(event: str | None, sentence: str) -> bool:
+def names_event(event: str | None, sentence: str) -> bool:
     """SENTENCE names EVENT, a word for it, or a word ending like it (去世 → 逝世)."""
     return event is None or _said(event, sentence) or event[-1] in sentence
 
@@ -116,7 +116,7 @@ def pinned_gap(question: str, sentences: list[str]) -> str | None:
     sentence that names the event dated."""
     event = when_event(question)
     for gives, what in pinned(question):
-        if not any(gives.search(s) and (gives is not WHEN or _names_event(event, s)) for s in sentences):
+        if not any(gives.search(s) and (gives is not WHEN or names_event(event, s)) for s in sentences):
             return what
     return None
 

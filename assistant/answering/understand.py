@@ -79,7 +79,7 @@ QUANTITY = re.compile(r"多少|(?<!哪)几[个家名位项次年月天岁人所�
                       r"几时|第几|how many|how much|how long|when|what date|which round|what year|"
                       # a question that names a measure and asks nothing else ("…死亡人数", "…年旅客吞吐量")
                       r"(人数|数量|总数|数目|金额|总额|票房|吞吐量|交付量|产量|销量|出生率|增长率|比例|占比|名次|比分|"
-                      r"价格|时长|年龄|面积|人口|时间|日期)[？?。\s]*$", re.I)
+                      r"价格|时长|年龄|面积|人口|时间|日期|(?<![质力能分考胆肚商])量)[？?。\s]*$", re.I)
 DATE_WANTED = re.compile(r"何时|哪天|哪一天|什么时候|啥时候|哪年|哪一年|几月|几号|几时|日期|什么时间|"
                          r"(的|开始|结束|举行|举办|召开|发布|下水|开幕|闭幕)时间[？?。\s]*$|when|what date|what year", re.I)
 YES_NO = re.compile(r"吗[？?。!！\s]*$|是不是|是否|有没有|有无|对吧|对不对|是吧|没有吧|了没|没\s*$|不[？?]|"
