@@ -137,3 +137,15 @@ def test_a_report_reads_the_same_alone_and_among_others(many, assistant, questio
     assert [(p.paragraph, p.score) for p in shared.retrieved] == [(p.paragraph, p.score) for p in alone.retrieved]
     assert assistant.retriever.idf("农村公路") == many.retriever.scope([REPORT.name]).idf("农村公路") \
         != many.retriever.idf("农村公路")
+
+
+def test_one_report_and_several_are_judged_by_their_own_fitted_decisions(many):
+    """Searching both reports, passages on the topic that do not answer are likelier: the several-reports decision
+    judges; kept to one report, the one-report decision does (both fitted, calibration.json)."""
+    from assistant.answering.calibration import Decision
+
+    one, several = Decision.load(), Decision.load("several")
+    assert several is not None and several != one
+    q = "农村公路建设存在什么问题？"
+    assert many._prepare(q, None, None, many.backend, None).assessment.decision == several
+    assert many._prepare(q, None, None, many.backend, ["roads.html"]).assessment.decision == one
