@@ -21,9 +21,12 @@ from assistant.ingest.pipeline import update_index
 
 
 def _variant(n: int) -> str:
-    """The report with its numbers changed: new paragraphs, realistic text."""
+    """The report with its numbers changed and every paragraph marked as this draft's: realistic text, and every
+    paragraph new (identical passages are embedded once, so a variant that shared most of them would be indexed
+    before it could be killed)."""
     rng = random.Random(n)
-    return re.sub(r"\d+", lambda m: str(rng.randint(1, 999)), REPORT.read_text(encoding="utf-8"))
+    text = re.sub(r"\d+", lambda m: str(rng.randint(1, 999)), REPORT.read_text(encoding="utf-8"))
+    return "\n".join(line + f"（修订稿{n}）" if line.strip() else line for line in text.splitlines())
 
 
 def _ingest(data, index, *extra):
