@@ -27,8 +27,6 @@ class Lexicon(Protocol):
     def known(self, word: str) -> bool: ...
     def illustrated(self, p: Paragraph) -> Paragraph | None: ...
     def closest(self, text: str) -> float: ...
-    @property
-    def reports_in_scope(self) -> int: ...
 
 
 class Words(Protocol):
@@ -198,9 +196,9 @@ def signals(query: Query, reading: Any, hits: list[Hit], ranked: list[Sentence],
         "english": float(english),
         "followup": float(bool(query.context)),
         "terms": math.log1p(len(terms)),
-        # one report, or several competing for the question (a library, a set of news passages): with several,
-        # passages on the topic that do not answer it are common, and the same evidence is weaker
-        "several_reports": float(lexicon.reports_in_scope > 1),
+        # the best paragraphs come from one report, or several compete for the question (a library, a set of news
+        # passages): with several, passages on the topic that do not answer it are common, and evidence is weaker
+        "several_reports": float(len({h.paragraph.source for h in top}) > 1),
         # what is asked of the subject (组长 of 「巡视组组长是谁」) is a word the reports never use
         "asked_unknown": float(bool(attribute) and not lexicon.known(attribute)),
     }
@@ -251,9 +249,9 @@ def assess(query: Query, hits: list[Hit], words: Words, lexicon: Lexicon, readin
     term = undefined_term(query.text, texts)
     if term:  # 「“五级书记”是哪五级？」 of a report that uses the term but never spells it out
         return Assessment(False, f"报告提到了“{term}”，但没有说明它具体指什么", [])
-    # one report searched, or several competing for the question: each has its fitted decision (calibration.json)
-    decision = calibration or (lexicon.reports_in_scope > 1 and Decision.load("several")) or Decision.load()
     found = signals(query, reading, hits, ranked, words, lexicon)
+    # the best paragraphs from one report, or several competing: each has its fitted decision (calibration.json)
+    decision = calibration or (found["several_reports"] and Decision.load("several")) or Decision.load()
     judged = careful(query.text, ranked) if careful else None
     if judged is not None:
         decision, found = judged[0], {**found, "model": judged[1]}

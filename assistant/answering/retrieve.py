@@ -137,11 +137,6 @@ class Retriever:
         return view
 
     @property
-    def reports_in_scope(self) -> int:
-        """How many reports (indexed files) this retriever searches."""
-        return len(self._scope.sources) if self._scope.sources else len(self.sources)
-
-    @property
     def in_scope(self) -> list[Paragraph]:
         """The paragraphs this retriever searches, in reading order."""
         mask = self._scope.paragraphs
