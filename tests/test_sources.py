@@ -140,12 +140,16 @@ def test_a_report_reads_the_same_alone_and_among_others(many, assistant, questio
 
 
 def test_one_report_and_several_are_judged_by_their_own_fitted_decisions(many):
-    """Searching both reports, passages on the topic that do not answer are likelier: the several-reports decision
-    judges; kept to one report, the one-report decision does (both fitted, calibration.json)."""
-    from assistant.answering.calibration import Decision
+    """When the best paragraphs come from both reports, passages on the topic that do not answer are likelier: the
+    several-reports decision judges; kept to one report, or answered from one alone, the one-report decision does
+    (both fitted, calibration.json)."""
+    from assistant.answering.calibration import MAX_PARAGRAPHS, Decision
 
     one, several = Decision.load(), Decision.load("several")
     assert several is not None and several != one
     q = "农村公路建设存在什么问题？"
     assert many._prepare(q, None, None, many.backend, None).assessment.decision == several
     assert many._prepare(q, None, None, many.backend, ["roads.html"]).assessment.decision == one
+    prep = many._prepare("巡视组从哪天开始进驻？", None, None, many.backend, None)
+    assert {h.paragraph.source for h in prep.hits[:MAX_PARAGRAPHS]} == {REPORT.name}
+    assert prep.assessment.decision == one  # a second file in the library changes nothing the report answers
