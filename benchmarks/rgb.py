@@ -120,11 +120,17 @@ class Baseline:
         return passages[max(range(n), key=lambda i: (scores[i], -i))]
 
 
-def run_one(item: dict, rate: float, embedder, work: Path, markers: re.Pattern, model=None) -> dict:
+def load_items() -> list[dict]:
+    """The questions of ../shared/rgb/zh_refine.even.jsonl, in file order."""
+    return [json.loads(line) for line in RGB.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def assistant_over(docs: list[tuple[str, int, str]], work: Path, embedder, model=None):
+    """An Assistant over a fresh index of DOCS (passage_set's), each passage its own file passage-K.txt in
+    WORK/data, and those file names. MODEL (a loaded llamacpp backend): careful mode, sharing that model."""
     from assistant.answering.assistant import Assistant
     from assistant.config import load_config
 
-    docs = passage_set(item, rate)
     data, index = work / "data", work / "index"
     shutil.rmtree(work, ignore_errors=True)
     data.mkdir(parents=True)
@@ -133,12 +139,18 @@ def run_one(item: dict, rate: float, embedder, work: Path, markers: re.Pattern, 
         name = f"passage-{k}.txt"
         (data / name).write_text(text, encoding="utf-8")
         names.append(name)
-    t0 = time.perf_counter()
     a = Assistant.from_config(load_config(overrides={"data_dir": str(data), "index_dir": str(index),
                                                      "careful": model is not None}),
                               notify=lambda m: None, embedder=embedder)
     if model is not None:
         a._backends["llamacpp"] = model  # careful mode: one loaded model for every passage set
+    return a, names
+
+
+def run_one(item: dict, rate: float, embedder, work: Path, markers: re.Pattern, model=None) -> dict:
+    docs = passage_set(item, rate)
+    t0 = time.perf_counter()
+    a, names = assistant_over(docs, work, embedder, model)
     built = time.perf_counter() - t0
     t0 = time.perf_counter()
     ans = a.ask(item["query"])
@@ -244,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"RGB benchmark skipped: {RGB} is not beside this checkout")
         return 0
     rates = [float(r) for r in args.rates.split(",") if r.strip()]
-    items = [json.loads(line) for line in RGB.read_text(encoding="utf-8").splitlines() if line.strip()]
+    items = load_items()
     items = items[:args.limit] if args.limit else items
 
     sys.path.insert(0, str(ROOT))

@@ -32,7 +32,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -162,26 +161,16 @@ def rgb_rows() -> tuple[list[str], np.ndarray, np.ndarray, list[dict]] | None:
     sys.path.insert(0, str(ROOT / "benchmarks"))
     import rgb
 
-    from assistant.answering.assistant import Assistant
-    from assistant.config import load_config
     from assistant.index.embedder import Embedder
 
     if not rgb.RGB.is_file():
         return None
-    items = [json.loads(line) for line in rgb.RGB.read_text(encoding="utf-8").splitlines() if line.strip()]
     embedder = Embedder(1)
     feats = []
     with tempfile.TemporaryDirectory() as tmp:
-        for item in items[RGB_TRAIN]:
+        for item in rgb.load_items()[RGB_TRAIN]:
             for rate in RGB_RATES:
-                work = Path(tmp) / "set"
-                shutil.rmtree(work, ignore_errors=True)
-                (work / "data").mkdir(parents=True)
-                for k, (_, _, text) in enumerate(rgb.passage_set(item, rate), 1):
-                    (work / "data" / f"passage-{k}.txt").write_text(text, encoding="utf-8")
-                assistant = Assistant.from_config(load_config(overrides={
-                    "data_dir": str(work / "data"), "index_dir": str(work / "index")}),
-                    notify=lambda m: None, embedder=embedder)
+                assistant, _ = rgb.assistant_over(rgb.passage_set(item, rate), Path(tmp) / "set", embedder)
                 row = {"question": item["query"], "answerable": rate < 1, "split": "train",
                        "type": "rgb_negative" if rate == 1 else f"rgb_noise_{rate:g}"}
                 feats.append(collect(assistant, [row]))
