@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.answering.calibration import LIST_CAP
-from assistant.answering.gaps import ASKS_UNIT, ASKS_WHEN
+from assistant.answering.gaps import ASKS_UNIT, ASKS_WHEN, LABELS
 from assistant.answering.judge import NUMBER, Assessment, Sentence, select
 from assistant.answering.pinned import ASKS_DURATION, SPAN_AFTER, names_event, when_event
 from assistant.answering.retrieve import Hit, Query
@@ -178,11 +178,9 @@ def _answers(m: re.Match, sentence: str, question: str) -> bool:
         return False
     if digits.group(0) in question:
         return False
-    if re.match(r"[A-Za-z]", sentence[m.start() - 1:m.start()]):
-        return False  # part of a name (Q4, MIX4, U14), not a count
+    if any(n.start() <= m.start() < n.end() for n in LABELS.finditer(sentence)):
+        return False  # part of a name (Q4, U14) or a list's numbering (「1、官网」), not a count
     after = sentence[m.end():m.end() + 1]
-    if after in "、．" and said == digits.group(0):
-        return False  # a list's numbering (「1、官网」), not a count
     if not ASKS_DURATION.search(question) and SPAN_AFTER.match(sentence, m.start() + digits.end()):
         return False  # 「6至12个月」 is how long something takes, not the count asked
     return not (re.fullmatch(r"(?:19|20)\d{2}", said) or after in "年月日号时:：点-/." and after)

@@ -105,9 +105,12 @@ def _focus(terms: dict[str, float], known: Callable[[str], bool]) -> str | None:
     return max(used, key=lambda t: terms[t]) if used else None
 
 
-# not a count: a year, a day, a time, a date; a name with digits in it (Q4, MIX4, U14); a list's numbering (「1、官网」)
+# digits that label rather than count: a name with digits in it (Q4, MIX4, U14), a list's numbering (「1、官网」)
+LABEL = r"[A-Za-z]+\d+|(?<![\d.])\d{1,2}\s*[、．](?!\d)"
+LABELS = re.compile(LABEL)
+# not a count: a year, a day, a time, a date, a label
 NOT_A_COUNT = re.compile(r"(?:19|20)\d{2}\s*年?|\d{1,2}\s*[月日号]|\d{1,2}\s*[:：]\s*\d{2}|\d{4}\s*[-/.]\s*\d{1,2}"
-                         r"(?:\s*[-/.]\s*\d{1,2})?|[A-Za-z]+\d+|(?<![\d.])\d{1,2}\s*[、．](?!\d)")
+                         r"(?:\s*[-/.]\s*\d{1,2})?|" + LABEL)
 
 
 def _states_a_number(sentences: list[str], focus: str | None, question: str | None = None) -> bool:

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Protocol
 
 from assistant.answering.calibration import MAX_PARAGRAPHS, NO_WORDS_PARAGRAPHS, SENTENCE_RATIO, Decision
-from assistant.answering.gaps import (DIGITS, NUMBER, asked_attribute, asked_term, defines, gaps, mentioned_term, missing_numbers,
-                                      phrase_split, undefined_term, unmentioned_years)
+from assistant.answering.gaps import (DIGITS, NUMBER, asked_attribute, asked_term, defines, gaps, mentioned_term,
+                                      missing_numbers, phrase_split, undefined_term, unmentioned_years)
 from assistant.answering.pinned import gives_pinned, other_edition, pinned, pinned_gap
 from assistant.answering.retrieve import Hit, Query
 from assistant.answering.understand import QUANTITY, YES_NO
