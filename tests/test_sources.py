@@ -153,3 +153,30 @@ def test_one_report_and_several_are_judged_by_their_own_fitted_decisions(many):
     prep = many._prepare("巡视组从哪天开始进驻？", None, None, many.backend, None)
     assert {h.paragraph.source for h in prep.hits[:MAX_PARAGRAPHS]} == {REPORT.name}
     assert prep.assessment.decision == one  # a second file in the library changes nothing the report answers
+
+
+def test_a_file_the_index_passed_over_is_named_as_skipped_not_unknown(tmp_path, embedder):
+    from assistant.answering.assistant import Assistant
+    from assistant.config import load_config
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "notice.txt").write_text("青石镇图书馆新馆于3月18日正式开放，馆内藏书约十二万册。\n", encoding="utf-8")
+    (data / "chrome.txt").write_text("记者 王五  编辑：赵六  相关热词搜索： 足球   上一篇：精彩回顾！\n", encoding="utf-8")
+    a = Assistant.from_config(load_config(overrides={"data_dir": str(data), "index_dir": str(tmp_path / "index")}),
+                              notify=lambda m: None, embedder=embedder)
+    with pytest.raises(QuestionError, match="已跳过.*chrome.txt"):
+        a.ask("图书馆什么时候开放？", sources=["chrome.txt"])
+    with pytest.raises(QuestionError, match="没有这些来源：nowhere.txt"):
+        a.ask("图书馆什么时候开放？", sources=["nowhere.txt"])
+    assert not a.ask("图书馆什么时候开放？", sources=["notice.txt"]).refused
+
+
+def test_a_long_list_of_indexed_sources_is_cut_short_in_the_message():
+    from assistant.answering.question import clean_sources
+
+    indexed = [f"file-{i:04d}.txt" for i in range(2000)]
+    with pytest.raises(QuestionError) as e:
+        clean_sources(["missing.txt"], indexed)
+    assert "file-0009.txt 等 2000 个" in str(e.value) and "file-0010.txt" not in str(e.value)
+    assert clean_sources(["file-1999.txt", "file-1999.txt"], indexed) == ["file-1999.txt"]

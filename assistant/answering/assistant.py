@@ -139,7 +139,7 @@ class Assistant:
                  backend: backends_mod.Backend, sources: Any = None) -> "_Prepared":
         """The pipeline up to the answer: understand → (conversation) → retrieve → judge → shape."""
         q = clean_question(question)
-        chosen = clean_sources(sources, self.retriever.sources)
+        chosen = clean_sources(sources, self.retriever.sources, list(self.store.manifest.get("skipped", {})))
         if top_k is not None and (not isinstance(top_k, int) or isinstance(top_k, bool) or not 1 <= top_k <= 50):
             raise QuestionError("top_k 必须是 1 到 50 之间的整数")
         past = clean_history(history)

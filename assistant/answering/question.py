@@ -49,16 +49,29 @@ def clean_history(history: Any) -> list[dict]:
     return out[-MAX_HISTORY_TURNS:]
 
 
-def clean_sources(sources: Any, indexed: Sequence[str]) -> list[str] | None:
-    """The sources a question is restricted to (None: all), or QuestionError naming the indexed ones."""
+NAMES_SHOWN = 10  # file names an error lists before 「等 N 个」: a library of thousands is not printed whole
+
+
+def _names(names: Sequence[str]) -> str:
+    shown = ", ".join(names[:NAMES_SHOWN])
+    return shown + (f" 等 {len(names)} 个" if len(names) > NAMES_SHOWN else "")
+
+
+def clean_sources(sources: Any, indexed: Sequence[str], skipped: Sequence[str] = ()) -> list[str] | None:
+    """The sources a question is restricted to (None: all), or QuestionError naming the indexed ones — and, for a
+    file the index passed over (SKIPPED: unreadable, or no text left after cleaning), saying so."""
     if sources is None:
         return None
     if not isinstance(sources, (list, tuple)) or not all(isinstance(s, str) for s in sources):
         raise QuestionError("sources 必须是文件名列表（sources must be a list of file names；已索引："
-                            f"{', '.join(indexed)}）")
+                            f"{_names(indexed)}）")
     unknown = [s for s in sources if s not in indexed]
+    passed = [s for s in unknown if s in skipped]
+    if passed:
+        raise QuestionError(f"这些文件建索引时已跳过（无法读取或没有正文）：{_names(passed)}（indexed sources: "
+                            f"{_names(indexed)}）")
     if unknown:
-        raise QuestionError(f"没有这些来源：{', '.join(unknown)}（indexed sources: {', '.join(indexed)}）")
+        raise QuestionError(f"没有这些来源：{_names(unknown)}（indexed sources: {_names(indexed)}）")
     return list(dict.fromkeys(sources)) or None
 
 
