@@ -84,8 +84,11 @@ def check_careful(config: Config) -> Check:
     if decision.model and decision.model != model.name:
         return Check("careful mode", False, f"fitted with {decision.model}, llamacpp_model is {model.name}",
                      f"set llamacpp_model to {decision.model}, or refit with scripts/fit_calibration.py --careful")
+    several = Decision.load("careful_several")
+    where = "" if several is not None and several.model == decision.model else \
+        " (of one report; where several compete the default decision judges: refit with --careful beside ../shared/rgb/)"
     try:
-        return Check("careful mode", True, f"{LlamaCppBackend(config).check()} judges each question")
+        return Check("careful mode", True, f"{LlamaCppBackend(config).check()} judges each question{where}")
     except BackendError as e:
         return Check("careful mode", False, e.reason,
                      "run scripts/get-model.sh and pip install 'llama-cpp-python==0.3.36'; set llamacpp_model")

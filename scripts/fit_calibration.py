@@ -21,6 +21,8 @@ What it fits (see assistant/answering/calibration.py):
   answerable).
 - "careful" (with --careful): the same fit over the signals plus the local model's "model" score (careful mode,
   assistant/answering/model_judge.py), recording the model file; without --careful a previous one is kept.
+- "careful_several" (with --careful, when ../shared/rgb/ is there): careful mode's decision when several reports
+  compete, fitted as "several" is (the report's rows beside RGB's 51-150) with the model's score among the signals.
 - "bm25_weight": the BM25 share of the fused retrieval score, by train hit@3 (then MRR) over a grid; fitted first,
   since the judge's signals depend on what retrieval finds.
 - "generic_share": the paragraph share above which a word names no part of the report (overview questions),
@@ -155,9 +157,10 @@ def collect(assistant, rows: list[dict], model=None) -> tuple[list[str], np.ndar
     return names, np.array([[f[n] for n in names] for f in feats]), np.array(labels), kept
 
 
-def rgb_rows() -> tuple[list[str], np.ndarray, np.ndarray, list[dict]] | None:
-    """collect() over RGB_TRAIN: each question asked of a fresh index over its passage set at each of RGB_RATES —
-    answerable below 1, unanswerable at 1 (negative passages only). None when ../shared/rgb/ is absent."""
+def rgb_rows(model=None) -> tuple[list[str], np.ndarray, np.ndarray, list[dict]] | None:
+    """collect() over RGB_TRAIN (with MODEL's score too, when given): each question asked of a fresh index over its
+    passage set at each of RGB_RATES — answerable below 1, unanswerable at 1 (negative passages only). None when
+    ../shared/rgb/ is absent."""
     sys.path.insert(0, str(ROOT / "benchmarks"))
     import rgb
 
@@ -173,7 +176,7 @@ def rgb_rows() -> tuple[list[str], np.ndarray, np.ndarray, list[dict]] | None:
                 assistant, _ = rgb.assistant_over(rgb.passage_set(item, rate), Path(tmp) / "set", embedder)
                 row = {"question": item["query"], "answerable": rate < 1, "split": "train",
                        "type": "rgb_negative" if rate == 1 else f"rgb_noise_{rate:g}"}
-                feats.append(collect(assistant, [row]))
+                feats.append(collect(assistant, [row], model))
                 assistant.store.close()
     feats = [f for f in feats if f[3]]  # those refused before the judge weigh nothing
     return (feats[0][0], np.vstack([f[1] for f in feats]), np.concatenate([f[2] for f in feats]),
@@ -329,25 +332,34 @@ def main() -> int:
         names, x, y, kept = collect(assistant, rows, model)
     base = [i for i, n in enumerate(names) if n != "model"]  # the default decision never sees the model
     answerable, cv, by_type = fit_decision([names[i] for i in base], x[:, base], y, kept)
-    several = None
-    news = rgb_rows()  # the several-reports decision is the default one's kind: no model
+    several = careful_several = None
+    news = rgb_rows(model)  # with the model's score only for careful_several: "several" is the default's kind
     if news is not None:
-        assert news[0] == [names[i] for i in base], "the RGB rows must weigh the same signals"
-        xs, ys, kept_s = np.vstack([x[:, base], news[1]]), np.concatenate([y, news[2]]), kept + news[3]
-        decision, several_cv, several_by_type = fit_decision(news[0], xs, ys, kept_s)
-        several = decision, {**several_cv, "rows": len(ys), "rgb_rows": len(news[2]),
-                             "rgb_items": f"{RGB_TRAIN.start + 1}-{RGB_TRAIN.stop}", "cv_refused_by_type": several_by_type}
+        assert news[0] == names, "the RGB rows must weigh the same signals"
+        xs, ys, kept_s = np.vstack([x, news[1]]), np.concatenate([y, news[2]]), kept + news[3]
+        extra = {"rgb_rows": len(news[2]), "rgb_items": f"{RGB_TRAIN.start + 1}-{RGB_TRAIN.stop}"}
+        decision, several_cv, several_by_type = fit_decision([names[i] for i in base], xs[:, base], ys, kept_s)
+        several = decision, {**several_cv, "rows": len(ys), **extra, "cv_refused_by_type": several_by_type}
+        if model is not None:
+            decision, cv_s, by_type_s = fit_decision(names, xs, ys, kept_s)
+            decision["model"] = model.path.name
+            careful_several = decision, {**cv_s, "rows": len(ys), **extra, "cv_refused_by_type": by_type_s,
+                                         "model": model.path.name}
     careful = None
     if model is not None:
         decision, careful_cv, careful_by_type = fit_decision(names, x, y, kept)
         decision["model"] = model.path.name
         careful = decision, {**careful_cv, "cv_refused_by_type": careful_by_type, "model": model.path.name}
-    elif "careful" in previous:  # not refitted: kept while it weighs the same signals (it is fitted on its own)
-        if set(previous["careful"]["weights"]) == {names[i] for i in base} | {"model"}:
-            careful = previous["careful"], previous.get("fit", {}).get("careful")
-            print("careful decision kept from the previous fit (refit it with --careful)")
-        else:
-            print("careful decision dropped: the signals changed (refit it with --careful)")
+    else:  # not refitted: kept while they weigh the same signals (each is fitted on its own)
+        for name in ("careful", "careful_several"):
+            if name not in previous:
+                continue
+            if set(previous[name]["weights"]) == {names[i] for i in base} | {"model"}:
+                kept_fit = previous[name], previous.get("fit", {}).get(name)
+                careful, careful_several = (kept_fit, careful_several) if name == "careful" else (careful, kept_fit)
+                print(f"{name} decision kept from the previous fit (refit it with --careful)")
+            else:
+                print(f"{name} decision dropped: the signals changed (refit it with --careful)")
     fit = {"generic_share": share, "bm25_weight": weight, "answerable": answerable,
            "fit": {"rows": len(y), "files": [f.name for f in FILES], "split": "train", "folds": FOLDS, "seed": SEED,
                    "target_false_refusal": TARGET_FALSE_REFUSAL, **cv,
@@ -357,13 +369,16 @@ def main() -> int:
         fit["careful"], fit["fit"]["careful"] = careful
     if several is not None:
         fit["several"], fit["fit"]["several"] = several
+    if careful_several is not None:
+        fit["careful_several"], fit["fit"]["careful_several"] = careful_several
     out.write_text(json.dumps(fit, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(json.dumps(fit["fit"], ensure_ascii=False, indent=1))
     print("weights:", {k: round(v, 2) for k, v in fit["answerable"]["weights"].items()})
     if "several" in fit:
         print("several:", json.dumps(fit["fit"]["several"]["cross_validated"], ensure_ascii=False))
-    if "careful" in fit:
-        print("careful:", json.dumps(fit["fit"].get("careful"), ensure_ascii=False))
+    for name in ("careful", "careful_several"):
+        if name in fit:
+            print(f"{name}:", json.dumps((fit["fit"].get(name) or {}).get("cross_validated"), ensure_ascii=False))
     return 0
 
 

@@ -49,3 +49,25 @@ def dev_items():
     if not DEV.is_file():
         pytest.skip("../shared/eval/dev.jsonl is not beside this checkout")
     return [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+HTML = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>农村公路建设情况通报</title></head>
+<body><article><h1>农村公路建设情况通报</h1>
+<p>有的地方被指出贫困地区农村公路建设标准不健全、养护机制不完善，部分路段年久失修。</p>
+<p>有的单位被指出水利资金向贫困地区倾斜不足，部分水利扶贫任务推进缓慢。</p>
+</article></body></html>"""
+
+
+@pytest.fixture(scope="session")
+def many(tmp_path_factory, embedder):
+    """An Assistant over two reports: the inspection report (.txt) and a short news page (.html)."""
+    from assistant.answering.assistant import Assistant
+    from assistant.config import load_config
+
+    base = tmp_path_factory.mktemp("sources")
+    data = base / "data"
+    data.mkdir()
+    (data / REPORT.name).write_bytes(REPORT.read_bytes())
+    (data / "roads.html").write_text(HTML, encoding="utf-8")
+    config = load_config(overrides={"data_dir": str(data), "index_dir": str(base / "index")})
+    return Assistant.from_config(config, notify=lambda m: None, embedder=embedder)

@@ -183,12 +183,13 @@ class Assistant:
         if self._judge is None:
             model = self.backend_for("llamacpp")
             with self._lock:
-                self._judge = self._judge or ModelJudge(model, Decision.load("careful"))
+                self._judge = self._judge or ModelJudge(model, Decision.load("careful"),
+                                                        Decision.load("careful_several"))
         judge = self._judge
 
-        def careful(question: str, sentences: list):
-            score = judge.score(question, evidence(sentences), notices.append)
-            return None if score is None else (judge.decision, score)
+        def careful(question: str, sentences: list, several: bool):
+            score = judge.score(question, evidence(sentences), notices.append, several)
+            return None if score is None else (judge.decision_for(several), score)
         return careful
 
     def _understand(self, q: str, scope: Retriever | None = None) -> Reading:

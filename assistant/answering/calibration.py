@@ -61,8 +61,9 @@ class Decision:
     @classmethod
     def load(cls, name: str = "answerable") -> "Decision | None":
         """The fitted decision NAME: "answerable" (the default, one report searched; unfitted, every question with
-        evidence is answered), "several" (several reports searched; None until fitted) or "careful" (signals +
-        the local model's score; None until fitted with --careful)."""
+        evidence is answered), "several" (several reports searched; None until fitted), "careful" (signals +
+        the local model's score; None until fitted with --careful) or "careful_several" (careful mode's, several
+        reports searched)."""
         d = fitted(name, None)
         if not d:
             return cls() if name == "answerable" else None

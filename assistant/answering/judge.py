@@ -219,11 +219,12 @@ def unknown_pull(text: str, terms: dict[str, float], dense_top: float, lexicon: 
 
 def assess(query: Query, hits: list[Hit], words: Words, lexicon: Lexicon, reading: Any = None,
            calibration: Decision | None = None,
-           careful: Callable[[str, list], tuple[Decision, float] | None] | None = None) -> Assessment:
+           careful: Callable[[str, list, bool], tuple[Decision, float] | None] | None = None) -> Assessment:
     """Whether the report answers the question: the fitted decision over ``signals`` (calibration.json).
 
-    CAREFUL (careful mode, answering/model_judge.py), given the question and the ranked sentences, returns the careful
-    decision and the model's score, which joins the signals as "model"; None: the default decision stands."""
+    CAREFUL (careful mode, answering/model_judge.py), given the question, the ranked sentences and whether several
+    reports compete, returns the careful decision and the model's score, which joins the signals as "model"; None:
+    the default decision stands."""
     if not hits:
         return Assessment(False, "索引中没有段落", [])
     if not question_terms(query.text, words, lexicon) and not query.context and not query.section:
@@ -252,7 +253,7 @@ def assess(query: Query, hits: list[Hit], words: Words, lexicon: Lexicon, readin
     found = signals(query, reading, hits, ranked, words, lexicon)
     # the best paragraphs from one report, or several competing: each has its fitted decision (calibration.json)
     decision = calibration or (found["several_reports"] and Decision.load("several")) or Decision.load()
-    judged = careful(query.text, ranked) if careful else None
+    judged = careful(query.text, ranked, bool(found["several_reports"])) if careful else None
     if judged is not None:
         decision, found = judged[0], {**found, "model": judged[1]}
     p = decision.probability(found)

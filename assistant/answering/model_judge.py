@@ -32,21 +32,31 @@ def prompt(question: str, passage: str) -> str:
 
 class ModelJudge:
     """Scores (question, evidence) with a model backend that has ``yes_no`` (backends/llamacpp.py), for the
-    careful decision. ``score`` returns None, and tells why, when careful mode cannot run: not fitted, fitted with
-    another model file, or the model (or llama-cpp-python) missing or failing."""
+    careful decision: DECISION when one report is searched, SEVERAL when several compete (fitted on news passage
+    sets beside the report). ``score`` returns None, and tells why, when careful mode cannot run: not fitted (for
+    this kind of search), fitted with another model file, or the model (or llama-cpp-python) missing or failing."""
 
-    def __init__(self, model, decision: Decision | None):
-        self.model, self.decision = model, decision
+    def __init__(self, model, decision: Decision | None, several: Decision | None = None):
+        self.model, self.decision, self.several = model, decision, several
         self.problem: str | None = None
         current = Path(str(getattr(model, "path", ""))).name
         if decision is None:
             self.problem = "谨慎模式还没有拟合（scripts/fit_calibration.py --careful），按默认判定回答"
         elif decision.model and Path(decision.model).name != current:
             self.problem = f"谨慎模式是用 {Path(decision.model).name} 拟合的，当前模型是 {current}，按默认判定回答"
+        elif several is not None and several.model != decision.model:
+            self.several = None  # fitted at another time, with another file: its scores are on another scale
 
-    def score(self, question: str, passage: str, tell: Callable[[str], None]) -> float | None:
+    def decision_for(self, several: bool) -> Decision | None:
+        return self.several if several else self.decision
+
+    def score(self, question: str, passage: str, tell: Callable[[str], None], several: bool = False) -> float | None:
         if self.problem is not None:
             tell(self.problem)
+            return None
+        if several and self.several is None:  # the one-report decision judges news passage sets worse than the default
+            tell("谨慎模式还没有在多份报告上拟合（scripts/fit_calibration.py --careful，需要 ../shared/rgb/），"
+                 "按默认判定回答")
             return None
         try:
             return self.model.yes_no(prompt(question, passage))
