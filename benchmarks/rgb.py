@@ -260,8 +260,10 @@ def report(results: list[dict], rates: list[float], n_items: int, limit: int | N
         "Questions 51-150 are train rows of the several-reports answerability decision "
         "(scripts/fit_calibration.py); the first 50 never are, so --limit 50 is the held-out figure.", "",
         "Published rows are the paper's (Chen et al., AAAI 2024, Tables 1 and 3) on the whole original zh.json "
-        "with LLM generators; ours is the product's default offline extractive backend on half of the refined "
-        "set, so the comparison is indicative, not like for like.", "",
+        "with LLM generators; ours is the product's offline extractive backend "
+        + ("in careful mode (the local 1.5B model also judges answerability; "
+           "the careful several-reports decision is fitted on the same questions 51-150) " if careful else "(the default) ")
+        + "on half of the refined set, so the comparison is indicative, not like for like.", "",
         head, sep,
     ]
     lines += ["| " + " | ".join(row) + " |" for row in rows + [base] + published]
