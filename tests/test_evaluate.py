@@ -111,6 +111,8 @@ def test_the_measures_on_answers_of_known_shape():
         tally(s, item, ans)
     assert s.item_recall == pytest.approx(2 / 3) and s.with_items == 1  # whitespace ignored; 丙项 not said
     assert s.hit1 == s.cited == 1 and s.offtopic == 3 and s.quoted_offtopic == 2 and s.refused_unanswerable == 1
+    # chit-chat is met with the introduction, never refused: it is not an unanswerable question the tally refuses
+    assert (s.unanswerable, s.chitchat, s.n) == (2, 1, 4) and s.summary()["chitchat"] == 1
     assert [(f["id"], f["why"], f["expected"]) for f in s.failures] == [
         ("c", "chitchat answered with report quotes", "no report quotes"),
         ("u", "answered an unanswerable question", "refusal")]

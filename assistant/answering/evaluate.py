@@ -52,7 +52,8 @@ def _fmt(num: float, den: int) -> str:
 @dataclass
 class Scores:
     answerable: int = 0
-    unanswerable: int = 0
+    unanswerable: int = 0  # questions the report does not answer (chit-chat not counted: see chitchat)
+    chitchat: int = 0  # greetings, meta and small talk: answered as such, never refused
     hit1: int = 0
     hit3: int = 0
     hit5: int = 0
@@ -79,12 +80,12 @@ class Scores:
 
     @property
     def n(self) -> int:
-        return self.answerable + self.unanswerable
+        return self.answerable + self.unanswerable + self.chitchat
 
     def table(self) -> list[tuple[str, str]]:
         a, u = max(1, self.answerable), self.unanswerable
         return [
-            ("questions", f"{self.answerable} answerable, {u} unanswerable"),
+            ("questions", f"{self.answerable} answerable, {u} unanswerable, {self.chitchat} chit-chat"),
             ("hit@1", f"{self.hit1 / a:.3f}"), ("hit@3", f"{self.hit3 / a:.3f}"), ("hit@5", f"{self.hit5 / a:.3f}"),
             ("MRR", f"{self.rr / a:.3f}"),
             ("citation hit (a cited paragraph holds the gold span)", f"{self.cited / a:.3f}"),
@@ -95,7 +96,7 @@ class Scores:
                                                                          if self.quotes else "")),
             ("unsupported sentences", str(self.unsupported)),
             ("fallbacks (extractive answered instead)", f"{self.fallbacks}/{len(self.ms)}"),
-            ("unanswerable refused", f"{self.refused_unanswerable}/{u}"),
+            ("unanswerable refused (chit-chat not counted)", f"{self.refused_unanswerable}/{u}"),
             ("false refusals", f"{self.false_refusals}/{self.answerable}"),
             ("off-topic answered with report quotes", f"{self.quoted_offtopic}/{self.offtopic}"),
             ("web furniture retrieved or cited", str(self.furniture)),
@@ -118,7 +119,7 @@ class Scores:
     def summary(self) -> dict[str, Any]:
         """The measures as numbers (rates in [0, 1], None when nothing to divide by), for --json."""
         a, u = self.answerable, self.unanswerable
-        return {"n": self.n, "answerable": a, "unanswerable": u,
+        return {"n": self.n, "answerable": a, "unanswerable": u, "chitchat": self.chitchat,
                 "hit@1": _rate(self.hit1, a), "hit@3": _rate(self.hit3, a), "hit@5": _rate(self.hit5, a),
                 "mrr": _rate(self.rr, a), "cited": _rate(self.cited, a), "keywords": _rate(self.keywords, a),
                 "false_refusals": self.false_refusals, "refused_unanswerable": self.refused_unanswerable,
@@ -153,13 +154,15 @@ def _add(s: Scores, item: dict[str, Any], ans) -> None:
     if not item.get("answerable", True) or chitchat:
         s.offtopic += 1
         s.quoted_offtopic += bool(ans.citations)
+    if chitchat and not item.get("answerable", True):  # met with the introduction, not refused: judged by quotes
+        s.chitchat += 1
+        if ans.citations:
+            _fail(s, item, ans, "chitchat answered with report quotes", "no report quotes")
+        return
     if not item.get("answerable", True):
         s.unanswerable += 1
         s.refused_unanswerable += ans.refused
-        if chitchat:
-            if ans.citations:
-                _fail(s, item, ans, "chitchat answered with report quotes", "no report quotes")
-        elif not ans.refused:
+        if not ans.refused:
             _fail(s, item, ans, "answered an unanswerable question", "refusal")
         return
     s.answerable += 1
