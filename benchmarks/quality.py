@@ -65,10 +65,10 @@ def main() -> int:
                                         "careful": args.careful, "llamacpp_model": str(MODEL)})
         assistant = Assistant.from_config(config, notify=lambda m: None)
         if args.careful:
-            notices = []
-            assistant._careful(notices)("巡视组从哪天开始进驻？", [], False)  # loads the model, or says why not
-            if notices:
-                print(f"careful quality benchmark skipped: {notices[0]}")
+            probe = assistant.ask("巡视组从哪天开始进驻？")  # loads the model, or says why careful mode cannot run
+            why = [n for n in probe.notices if n.startswith("谨慎模式")]
+            if why:
+                print(f"careful quality benchmark skipped: {why[0]}")
                 return 0
         sets = []
         if DEV.is_file():
