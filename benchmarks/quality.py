@@ -22,6 +22,7 @@ MODEL = ROOT / "models" / "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"  # careful m
 DEV = ROOT.parent / "shared" / "eval" / "dev.jsonl"
 OWN = ROOT / "tests" / "data" / "questions.jsonl"
 OFFTOPIC = ROOT / "tests" / "data" / "offtopic.jsonl"  # off-topic in the report's words, and far paraphrases
+FRESH = ROOT / "tests" / "data" / "fresh.jsonl"  # written 2026-12-03 by a writer who saw no other set; never fitted on
 
 
 def _pct(x) -> str:
@@ -77,6 +78,7 @@ def main() -> int:
         sets += [("own, test split", own, "test"), ("own, train split", own, "train")]
         off = load_questions(OFFTOPIC)
         sets += [("off-topic set, test split", off, "test"), ("off-topic set, train split", off, "train")]
+        sets.append(("fresh set (never fitted)", load_questions(FRESH), None))
         results = [(name, score(assistant, items if split is None else [i for i in items if i.get("split") == split]),
                     baseline_score(assistant, items, split=split)) for name, items, split in sets]
     fit = fitted("fit", {})
