@@ -180,6 +180,19 @@ def test_the_number_led_with_is_the_one_asked_not_a_year_a_date_part_or_the_ques
     assert assistant.ask(question).answer.startswith(lead)
 
 
+@pytest.mark.parametrize("question", ["巡视组待了多久？", "一共有几个巡视组？"])
+def test_a_number_answer_quotes_only_sentences_that_state_one_of_the_kind_asked(assistant, question):
+    """Once the number is led with, a sentence beside it with no span of time (for 多久) or no count (for 几个) is
+    dropped; a count that opens a quoted name (“两个责任”) is a name, not a count of 巡视组."""
+    ans = assistant.ask(question)
+    assert ans.answer.startswith(("1个月左右——", "15个——")) and len(ans.citations) == 1, ans.answer
+    assert "两个责任" not in ans.answer
+
+
+def test_a_quoted_name_still_answers_a_question_about_that_name(assistant):
+    assert assistant.ask("巡视紧紧围绕的是几个落实？").answer.startswith("四个——")
+
+
 def test_a_yes_no_question_leads_with_what_the_report_says(assistant):
     ans = assistant.ask("巡视组有没有肯定扶贫干部的贡献？")
     assert ans.answer.startswith("报告指出：") and "重要贡献" in ans.answer

@@ -4,6 +4,7 @@ first), yes/no (「报告指出：」 and the quote), overview (the report's sec
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant.answering.calibration import LIST_CAP
@@ -52,11 +53,14 @@ class Unit:
                         round(self.score, 4))
 
 
-def plain(assessment: Assessment, max_sentences: int, exclude: tuple[str, ...] = ()) -> tuple[str, list[Citation]]:
-    """The best sentences in reading order, neighbours of one paragraph merged into one quote."""
+def plain(assessment: Assessment, max_sentences: int, exclude: tuple[str, ...] = (),
+          keep: Callable[[Sentence], bool] | None = None) -> tuple[str, list[Citation]]:
+    """The best sentences in reading order (those KEEP accepts, when given), neighbours of one paragraph merged into
+    one quote."""
     sentences = [s for s in assessment.sentences if not _given(s.text, exclude)] if exclude else assessment.sentences
+    chosen = [s for s in select(sentences, max_sentences) if keep is None or keep(s)]
     citations, parts, said = [], [], set()
-    for first, last in _merge(select(sentences, max_sentences)):
+    for first, last in _merge(chosen):
         unit = Unit(first.paragraph, first.start, last.end, first.hit_score)
         if unit.text in said:  # the same sentence in two reports (or twice in one): quoted once
             continue
@@ -67,17 +71,17 @@ def plain(assessment: Assessment, max_sentences: int, exclude: tuple[str, ...] =
 
 
 def number(query: Query, assessment: Assessment, max_sentences: int, wants_date: bool) -> tuple[str, list[Citation]]:
-    """The number or date asked for first, then the sentence that states it."""
-    text, citations = plain(assessment, max_sentences)
-    if not citations:
-        return text, citations
+    """The number or date asked for first, then the sentences that state one of its kind: once it is found, a quoted
+    sentence without one adds nothing to the answer."""
     quoted = select(assessment.sentences, max_sentences)  # the number led with is one the answer quotes
     ranked = [s for s in assessment.sentences if s in quoted and NUMBER.search(s.text)]
     if wants_date or ASKS_WHEN.search(query.text):  # the date led with dates the event asked (加冕, not a wedding)
         event = when_event(query.text)
         ranked = [s for s in ranked if names_event(event, s.text)]
     found = next((m for m in (_mention(s.text, query.text, wants_date) for s in ranked) if m), None)
-    return (f"{found}——{text}" if found else text), citations
+    holds = (lambda s: _states(s.text, query.text, wants_date)) if found else None
+    text, citations = plain(assessment, max_sentences, keep=holds)
+    return (f"{found}——{text}" if found and citations else text), citations
 
 
 def yes_no(assessment: Assessment, max_sentences: int) -> tuple[str, list[Citation]]:
@@ -169,6 +173,15 @@ def _mention(sentence: str, question: str, wants_date: bool) -> str | None:
     return best
 
 
+def _states(sentence: str, question: str, wants_date: bool) -> bool:
+    """Whether SENTENCE holds a number of the kind asked — a date, a span of time, or a count — whatever it counts."""
+    if wants_date or ASKS_WHEN.search(question):
+        return bool(_DATE.search(sentence))
+    if re.search(r"多久|多长时间|how long", question, re.I):
+        return bool(_DURATION.search(sentence))
+    return any(_answers(m, sentence, question) for m in _COUNT.finditer(sentence))
+
+
 def _answers(m: re.Match, sentence: str, question: str) -> bool:
     """Whether the count M of SENTENCE can be what a "how many" asks: a number, neither a year nor part of a date
     or time (「2022——」「10月——」 answered nothing), nor one the question itself names (「神舟十六号」's 十六)."""
@@ -180,6 +193,9 @@ def _answers(m: re.Match, sentence: str, question: str) -> bool:
         return False
     if any(n.start() <= m.start() < n.end() for n in LABELS.finditer(sentence)):
         return False  # part of a name (Q4, U14) or a list's numbering (「1、官网」), not a count
+    term = re.match(r"[^”」’\"]{1,8}[”」’\"]", sentence[m.end():]) if m.start() and sentence[m.start() - 1] in "“「‘\"" else None
+    if term and term.group(0)[:-1] not in question:
+        return False  # it opens a quoted name (“两个责任”), unless the question asks about that name (几个“落实”)
     after = sentence[m.end():m.end() + 1]
     if not ASKS_DURATION.search(question) and SPAN_AFTER.match(sentence, m.start() + digits.end()):
         return False  # 「6至12个月」 is how long something takes, not the count asked
