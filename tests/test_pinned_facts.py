@@ -159,3 +159,14 @@ def test_a_when_answer_leads_with_the_date_of_the_event_asked(tmp_path, embedder
         "新国王的加冕礼于2023年5月6日在威斯敏斯特教堂举行。")})
     ans = a.ask("查尔斯加冕时间是哪天？")
     assert not ans.refused and ans.answer.startswith("2023年5月6日"), ans.answer
+
+
+def test_a_sentence_another_quote_holds_whole_is_quoted_once(tmp_path, embedder):
+    """Two pages carry the same sentence, one with a clause more, a third with other punctuation: the answer
+    quotes the fuller one once, not the same words two or three times."""
+    a = assistant_over(tmp_path, embedder, {
+        "a.txt": "温州龙舟公开赛共有32支队伍参赛。", "b.txt": "温州龙舟公开赛共有32支队伍参赛，比赛分为4个组别。",
+        "c.txt": "温州龙舟公开赛 共有32支队伍参赛！", "d.txt": "温州今年夏天雨水偏多，气温较往年偏高。"})
+    answer = a.ask("温州龙舟公开赛有多少支队伍参赛？")
+    assert not answer.refused and len(answer.citations) == 1, answer.answer
+    assert answer.citations[0].source == "b.txt" and answer.answer.count("32支队伍参赛") == 1, answer.answer

@@ -59,12 +59,13 @@ def plain(assessment: Assessment, max_sentences: int, exclude: tuple[str, ...] =
     one quote."""
     sentences = [s for s in assessment.sentences if not _given(s.text, exclude)] if exclude else assessment.sentences
     chosen = [s for s in select(sentences, max_sentences) if keep is None or keep(s)]
-    citations, parts, said = [], [], set()
-    for first, last in _merge(chosen):
-        unit = Unit(first.paragraph, first.start, last.end, first.hit_score)
-        if unit.text in said:  # the same sentence in two reports (or twice in one): quoted once
+    units = [Unit(first.paragraph, first.start, last.end, first.hit_score) for first, last in _merge(chosen)]
+    bare = [_bare(u.text) for u in units]
+    citations, parts = [], []
+    for i, unit in enumerate(units):
+        # the same sentence in two reports (or twice in one), or one another quote holds whole: quoted once
+        if any(j != i and bare[i] in bare[j] and (bare[i] != bare[j] or j < i) for j in range(len(units))):
             continue
-        said.add(unit.text)
         citations.append(unit.citation(len(citations) + 1))
         parts.append(unit.text.rstrip(TRAILING) + f"[{len(citations)}]")
     return ("；".join(parts) + "。" if parts else ""), citations
@@ -200,6 +201,11 @@ def _answers(m: re.Match, sentence: str, question: str) -> bool:
     if not ASKS_DURATION.search(question) and SPAN_AFTER.match(sentence, m.start() + digits.end()):
         return False  # 「6至12个月」 is how long something takes, not the count asked
     return not (re.fullmatch(r"(?:19|20)\d{2}", said) or after in "年月日号时:：点-/." and after)
+
+
+def _bare(text: str) -> str:
+    """TEXT without punctuation and spaces: two quotes that differ only there say the same."""
+    return re.sub(r"[\W_]+", "", text)
 
 
 def _given(text: str, exclude: tuple[str, ...]) -> bool:
