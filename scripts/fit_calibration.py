@@ -351,15 +351,16 @@ def main() -> int:
         decision["model"] = model.path.name
         careful = decision, {**careful_cv, "cv_refused_by_type": careful_by_type, "model": model.path.name}
     else:  # not refitted: kept while they weigh the same signals (each is fitted on its own)
+        kept_fits = {}
         for name in ("careful", "careful_several"):
             if name not in previous:
                 continue
             if set(previous[name]["weights"]) == {names[i] for i in base} | {"model"}:
-                kept_fit = previous[name], previous.get("fit", {}).get(name)
-                careful, careful_several = (kept_fit, careful_several) if name == "careful" else (careful, kept_fit)
+                kept_fits[name] = previous[name], previous.get("fit", {}).get(name)
                 print(f"{name} decision kept from the previous fit (refit it with --careful)")
             else:
                 print(f"{name} decision dropped: the signals changed (refit it with --careful)")
+        careful, careful_several = kept_fits.get("careful"), kept_fits.get("careful_several")
     fit = {"generic_share": share, "bm25_weight": weight, "answerable": answerable,
            "fit": {"rows": len(y), "files": [f.name for f in FILES], "split": "train", "folds": FOLDS, "seed": SEED,
                    "target_false_refusal": TARGET_FALSE_REFUSAL, **cv,

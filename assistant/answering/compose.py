@@ -60,11 +60,11 @@ def plain(assessment: Assessment, max_sentences: int, exclude: tuple[str, ...] =
     sentences = [s for s in assessment.sentences if not _given(s.text, exclude)] if exclude else assessment.sentences
     chosen = [s for s in select(sentences, max_sentences) if keep is None or keep(s)]
     units = [Unit(first.paragraph, first.start, last.end, first.hit_score) for first, last in _merge(chosen)]
-    bare = [_bare(u.text) for u in units]
+    said = [bare(u.text) for u in units]
     citations, parts = [], []
     for i, unit in enumerate(units):
         # the same sentence in two reports (or twice in one), or one another quote holds whole: quoted once
-        if any(j != i and bare[i] in bare[j] and (bare[i] != bare[j] or j < i) for j in range(len(units))):
+        if any(j != i and said[i] in said[j] and (said[i] != said[j] or j < i) for j in range(len(units))):
             continue
         citations.append(unit.citation(len(citations) + 1))
         parts.append(unit.text.rstrip(TRAILING) + f"[{len(citations)}]")
@@ -150,14 +150,21 @@ def first_sentence(p: Paragraph) -> Unit | None:
     return Unit(p, *spans[0]) if spans else None
 
 
+def _span_asked(question: str, wants_date: bool) -> re.Pattern | None:
+    """The pattern of what answers the question when it asks a date (何时) or a duration (多久); None: a count."""
+    if wants_date or ASKS_WHEN.search(question):
+        return _DATE
+    if re.search(r"多久|多长时间|how long", question, re.I):
+        return _DURATION  # how long is answered by a span of time, never by a count (「两个——」)
+    return None
+
+
 def _mention(sentence: str, question: str, wants_date: bool) -> str | None:
     """The number in SENTENCE that the question asks for: a date for 何时, a duration for 多久, else the count
     whose following words share most with the question."""
-    if wants_date or ASKS_WHEN.search(question):
-        m = _DATE.search(sentence)
-        return m.group(0) if m else None
-    if re.search(r"多久|多长时间|how long", question, re.I):
-        m = _DURATION.search(sentence)  # how long is answered by a span of time, never by a count (「两个——」)
+    span = _span_asked(question, wants_date)
+    if span is not None:
+        m = span.search(sentence)
         return m.group(0) if m else None
     found = [m for m in _COUNT.finditer(sentence) if _answers(m, sentence, question)]
     if not re.search(r"[\u4e00-\u9fff]", question):
@@ -176,10 +183,9 @@ def _mention(sentence: str, question: str, wants_date: bool) -> str | None:
 
 def _states(sentence: str, question: str, wants_date: bool) -> bool:
     """Whether SENTENCE holds a number of the kind asked — a date, a span of time, or a count — whatever it counts."""
-    if wants_date or ASKS_WHEN.search(question):
-        return bool(_DATE.search(sentence))
-    if re.search(r"多久|多长时间|how long", question, re.I):
-        return bool(_DURATION.search(sentence))
+    span = _span_asked(question, wants_date)
+    if span is not None:
+        return bool(span.search(sentence))
     return any(_answers(m, sentence, question) for m in _COUNT.finditer(sentence))
 
 
@@ -194,8 +200,9 @@ def _answers(m: re.Match, sentence: str, question: str) -> bool:
         return False
     if any(n.start() <= m.start() < n.end() for n in LABELS.finditer(sentence)):
         return False  # part of a name (Q4, U14) or a list's numbering (「1、官网」), not a count
-    term = re.match(r"[^”」’\"]{1,8}[”」’\"]", sentence[m.end():]) if m.start() and sentence[m.start() - 1] in "“「‘\"" else None
-    if term and term.group(0)[:-1] not in question:
+    quoted = m.start() and sentence[m.start() - 1] in "“「‘\""
+    term = quoted and re.match(r"[^”」’\"]{1,8}(?=[”」’\"])", sentence[m.end():])
+    if term and term.group(0) not in question:
         return False  # it opens a quoted name (“两个责任”), unless the question asks about that name (几个“落实”)
     after = sentence[m.end():m.end() + 1]
     if not ASKS_DURATION.search(question) and SPAN_AFTER.match(sentence, m.start() + digits.end()):
@@ -203,8 +210,9 @@ def _answers(m: re.Match, sentence: str, question: str) -> bool:
     return not (re.fullmatch(r"(?:19|20)\d{2}", said) or after in "年月日号时:：点-/." and after)
 
 
-def _bare(text: str) -> str:
-    """TEXT without punctuation and spaces: two quotes that differ only there say the same."""
+def bare(text: str) -> str:
+    """TEXT without punctuation or spaces: two quotes that differ only there say the same, and a quote retyped with
+    full-width commas still matches the report."""
     return re.sub(r"[\W_]+", "", text)
 
 

@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import Sequence
 
 from assistant.answering.calibration import LIST_RATIO, fitted
-from assistant.answering.compose import FRAME, ITEM_END, Unit, first_sentence
+from assistant.answering.compose import FRAME, ITEM_END, Unit, bare, first_sentence
 from assistant.answering.gaps import missing_numbers, unmentioned_years
 from assistant.answering.judge import Assessment, coverage, question_terms
 from assistant.answering.retrieve import Hit, Query
@@ -101,20 +101,15 @@ def overview(retriever, words, sources: Sequence[str] | None) -> Assessment:
     return Assessment(True, "", [], 1.0, {}, shape="overview", outline=outline, lede=first_sentence(opening))
 
 
-def _bare(text: str) -> str:
-    """TEXT without punctuation or spaces: a quote retyped with full-width commas still matches the report."""
-    return re.sub(r"[\s\W_]+", "", text)
-
-
 def locate(paragraphs, quotes) -> Assessment | None:
     """Where QUOTES (the previous answer's, verbatim) stand: the paragraphs holding them, in reading order; None
     when none is found (a model's paraphrase), so the question is answered the ordinary way."""
     found = {}
-    bare = [(p, _bare(p.text)) for p in paragraphs]  # once, not once per quote
+    texts = [(p, bare(p.text)) for p in paragraphs]  # once, not once per quote
     for q in quotes:
         # the quote itself, or after what an answer puts before it (「2018年10月17日——」, 「报告指出：」)
-        tries = [_bare(t) for t in [q] + [q.split(sep, 1)[1] for sep in ("——", "：") if sep in q]]
-        p = next((p for t in tries if len(t) >= 4 for p, text in bare if t in text), None)
+        tries = [bare(t) for t in [q] + [q.split(sep, 1)[1] for sep in ("——", "：") if sep in q]]
+        p = next((p for t in tries if len(t) >= 4 for p, text in texts if t in text), None)
         if p is not None:
             found.setdefault((p.source, p.number), p)
     if not found:
