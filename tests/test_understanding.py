@@ -134,6 +134,28 @@ def test_a_term_the_report_defines_or_a_number_asked_about_is_answered(assistant
     assert not ans.refused and said in ans.answer
 
 
+@pytest.mark.parametrize("question,term", [("这篇文章说到旅游扶贫了吗？", "旅游扶贫"), ("报告里有没有讲到生态扶贫方面的问题？", "生态扶贫"),
+                                           ("文中提没提到小额信贷？", "小额信贷")])
+def test_asked_whether_it_mentions_a_thing_it_never_names_the_answer_is_no(assistant, question, term):
+    ans = assistant.ask(question)
+    assert ans.refused and ans.citations == [] and f"没有提到“{term}”" in ans.answer
+
+
+@pytest.mark.parametrize("question,said", [("报告有没有讲到易地扶贫搬迁？", "易地扶贫搬迁"), ("文中提没提到低保？", "低保"),
+                                           ("有没有提到扶贫干部这一块的问题", "扶贫干部")])
+def test_asked_whether_it_mentions_a_thing_it_names_the_answer_quotes_it(assistant, question, said):
+    ans = assistant.ask(question)
+    assert not ans.refused and said in ans.answer
+
+
+def test_a_mention_question_in_the_askers_own_words_is_not_read_as_a_term():
+    from assistant.answering.gaps import mentioned_words
+
+    assert mentioned_words("报告里有没有点到这种一味图快的情况？") is None  # a situation described, for the judge to weigh
+    assert mentioned_words("报告里有没有提到“三区三州”？") is None  # quoted: mentioned_term's, matched verbatim
+    assert mentioned_words("巡视组提没提到扶贫车间的事？") == "扶贫车间"
+
+
 def test_a_pinyin_slip_is_only_fixed_to_a_character_of_the_same_everyday_reading(assistant):
     from assistant.answering.question import fix_typos
 

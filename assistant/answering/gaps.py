@@ -221,10 +221,21 @@ def undefined_term(question: str, texts: list[str]) -> str | None:
     return None if defines(term, text) else term
 
 
-# "Does the report mention “X”?" — found verbatim, the answer is yes; found nowhere, it is no.
-ASKS_MENTION = re.compile(r"(有没有|是否|有无|可曾|是不是)(提到|提及|说到|讲到|谈到|写到|涉及|出现)|(提到|提及|说到|讲到|涉及)(了|过)?"
+# "Does the report mention X?" — X in quotes found verbatim, the answer is yes; found nowhere, it is no. X without
+# quotes is the words after the verb (「这篇报道讲到光伏扶贫了吗」 → 光伏扶贫): a word of it the report never uses
+# means the report does not speak of it (a paraphrase 「有没有讲到修路」 of 农村公路 is the judge's to weigh).
+ASKS_MENTION = re.compile(r"(有没有|是否|有无|可曾|是不是)(提到|提及|说到|讲到|谈到|写到|涉及|出现)|(提到|提及|说到|讲到|涉及|出现)(了|过)?"
                           r".{0,16}(吗|没有|没)[？?。\s]*$|\b(mention|say anything about)", re.I)
 QUOTED_TERM = re.compile(f"[{OPEN}]([^{CLOSE}]{{2,16}})[{CLOSE}]")
+VERBS = r"提到|提及|说到|讲到|谈到|写到|写明|涉及到?|出现过?|点到|点名"
+STOP = r"[^，,。？?！!；;：:]"  # X ends where the clause does
+MENTION_OF = (re.compile(r"(?:有没有|是否|有无|可曾)(?:专门|具体|明确|直接|也)?(?:" + VERBS + r"|讲|说|提)(?:了|过)?(?P<x>"
+                         + STOP + r"{2,24})"),
+              re.compile(r"(?:提没提|讲没讲|说没说|谈没谈|写没写|涉没涉)(?:到|及)?(?P<x>" + STOP + r"{2,24})"),
+              re.compile(f"(?:{VERBS})" r"(?:了|过)?(?P<x>" + STOP + r"{2,24}?)(?:了|过)?(?:吗|没有|没|么)[？?。\s]*$"))
+MENTION_TAIL = re.compile(r"(?:了|过)?(?:吗|没有|没|么|呢)?[？?。\s]*$")
+DEIXIS = re.compile(r"[这那我你他她咱俺]")
+FRAMED_AS = re.compile(r"(?:的|方面的|这方面的|相关的)?(?:问题|情况|内容|事情|事|这茬|这个说法|说法|这件事|这一点|方面)$")
 
 
 def mentioned_term(question: str) -> str | None:
@@ -233,6 +244,20 @@ def mentioned_term(question: str) -> str | None:
         return None
     m = QUOTED_TERM.search(question)
     return m.group(1) if m else None
+
+
+def mentioned_words(question: str) -> str | None:
+    """The X of a "does the report mention X?" question written without quotes (「文中提没提到扶贫车间？」 → 扶贫车间),
+    or None. What frames it (「…的问题」「这个说法」) is not part of it; an X that points (这种, 我们) is no term."""
+    if QUOTED_TERM.search(question):
+        return None  # mentioned_term's: the quotes mark where it starts and ends
+    for pattern in MENTION_OF:
+        m = pattern.search(question)
+        if m:
+            x = FRAMED_AS.sub("", MENTION_TAIL.sub("", m.group("x"))).strip()
+            # 「这种一味图快的情况」「对我们这类地区照顾不够」 describe a situation in the asker's words, not a term
+            return x if re.search(r"[\u4e00-\u9fff]{2}", x) and not DEIXIS.search(x) else None
+    return None
 
 
 # Where a question asks (是谁, 是什么, 多少, 哪个城市): the word just before it names what is asked of its subject

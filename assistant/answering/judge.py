@@ -13,6 +13,7 @@ from typing import Any, Callable, Protocol
 
 from assistant.answering.calibration import MAX_PARAGRAPHS, NO_WORDS_PARAGRAPHS, SENTENCE_RATIO, Decision
 from assistant.answering.gaps import (DIGITS, NUMBER, asked_attribute, asked_term, defines, gaps, mentioned_term,
+                                     mentioned_words,
                                       missing_numbers, phrase_split, undefined_term, unmentioned_years)
 from assistant.answering.pinned import gives_pinned, other_edition, pinned, pinned_gap
 from assistant.answering.retrieve import Hit, Query
@@ -204,6 +205,15 @@ def signals(query: Query, reading: Any, hits: list[Hit], ranked: list[Sentence],
     }
 
 
+def unused_words(text: str, words: Words, lexicon: Lexicon) -> list[str]:
+    """TEXT's content words the reports in scope never use: a word is used when it, or each of its parts, is one of
+    their search tokens (第一书记 is used by a report that writes 第一 and 书记 apart)."""
+    def used(w: str) -> bool:
+        parts = [t for t in words.search_tokens(w) if len(t) >= 2 and t != w.lower()]
+        return lexicon.known(w) or bool(parts) and all(lexicon.known(t) for t in parts)
+    return [w for w in words.topic_words(text) if len(w) >= 2 and not used(w)]
+
+
 def unknown_pull(text: str, terms: dict[str, float], dense_top: float, lexicon: Lexicon) -> float:
     """How the words the report never uses move the question's meaning relative to the report: the question's
     best similarity minus that of the question without them. A paraphrase (村里的路 for 农村公路) moves it little or
@@ -247,6 +257,9 @@ def assess(query: Query, hits: list[Hit], words: Words, lexicon: Lexicon, readin
     named = mentioned_term(query.text)
     if named and not any(named in t for t in texts):
         return Assessment(False, f"报告中没有提到“{named}”", [])  # asked whether it says X, and X is nowhere
+    spoken_of = mentioned_words(query.text)
+    if spoken_of and not any(spoken_of in t for t in texts) and unused_words(spoken_of, words, lexicon):
+        return Assessment(False, f"报告中没有提到“{spoken_of}”", [])  # 「讲到光伏扶贫了吗」 of a report without 光伏
     term = undefined_term(query.text, texts)
     if term:  # 「“五级书记”是哪五级？」 of a report that uses the term but never spells it out
         return Assessment(False, f"报告提到了“{term}”，但没有说明它具体指什么", [])

@@ -9,7 +9,7 @@ from typing import Sequence
 
 from assistant.answering.calibration import LIST_RATIO, fitted
 from assistant.answering.compose import FRAME, ITEM_END, Unit, bare, first_sentence
-from assistant.answering.gaps import missing_numbers, unmentioned_years
+from assistant.answering.gaps import ASKS_MENTION, mentioned_words, missing_numbers, unmentioned_years
 from assistant.answering.judge import Assessment, coverage, question_terms
 from assistant.answering.retrieve import Hit, Query
 from assistant.answering.understand import DOCUMENT, LIST, OVERVIEW, PART, Reading
@@ -29,6 +29,8 @@ parts how organised organized""".split())
 
 def is_overview(reading: Reading, paragraphs: Sequence, words, titles: Sequence[str] = ()) -> bool:
     """An overview question that names no topic beyond what the whole report is about."""
+    if ASKS_MENTION.search(reading.text) or mentioned_words(reading.text):
+        return False  # 「这篇文章说到旅游扶贫了吗？」 asks whether it says one thing, not what it says
     if getattr(reading, "language", "zh") == "en":
         # no Chinese words to weigh: an English request is for the whole only when all its words frame one
         # ("What does the report say about formalism?" names a topic)
