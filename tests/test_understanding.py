@@ -156,6 +156,20 @@ def test_a_mention_question_in_the_askers_own_words_is_not_read_as_a_term():
     assert mentioned_words("巡视组提没提到扶贫车间的事？") == "扶贫车间"
 
 
+def test_an_english_question_about_a_place_the_report_never_names_is_refused(assistant):
+    ans = assistant.ask("What did the inspection teams find out about poverty in Sichuan?")
+    assert ans.refused and ans.citations == [] and "四川" in ans.answer
+
+
+def test_a_place_written_in_pinyin_is_looked_up_by_its_chinese_name(assistant):
+    from assistant.answering.romanized import unnamed_places
+
+    text = "Which problems were found in Guizhou, and what did China's central units do?"
+    assert unnamed_places(text, assistant.tokenizer, lambda p: []) == ["Guizhou（贵州）"]  # China reads as no place
+    assert unnamed_places(text, assistant.tokenizer, {"guizhou": ["贵州"]}.get) == []
+    assert unnamed_places("What did Xi Jinping ask of the Party?", assistant.tokenizer, lambda p: []) == []
+
+
 def test_a_pinyin_slip_is_only_fixed_to_a_character_of_the_same_everyday_reading(assistant):
     from assistant.answering.question import fix_typos
 

@@ -17,6 +17,7 @@ from assistant.answering.gaps import (DIGITS, NUMBER, asked_attribute, asked_ter
                                       missing_numbers, phrase_split, undefined_term, unmentioned_years)
 from assistant.answering.pinned import gives_pinned, other_edition, pinned, pinned_gap
 from assistant.answering.retrieve import Hit, Query
+from assistant.answering.romanized import unnamed_places
 from assistant.answering.understand import QUANTITY, YES_NO
 from assistant.ingest.document import Paragraph, split_sentences
 
@@ -28,6 +29,7 @@ class Lexicon(Protocol):
     def known(self, word: str) -> bool: ...
     def illustrated(self, p: Paragraph) -> Paragraph | None: ...
     def closest(self, text: str) -> float: ...
+    def read_as(self, pinyin: str) -> list[str]: ...
 
 
 class Words(Protocol):
@@ -36,6 +38,7 @@ class Words(Protocol):
     def rarity(self, word: str) -> float: ...
     def search_tokens(self, text: str) -> list[str]: ...
     def names(self, text: str) -> list[str]: ...
+    def dictionary_words(self, flag: str) -> list[str]: ...
 
 
 @dataclass
@@ -249,6 +252,7 @@ def assess(query: Query, hits: list[Hit], words: Words, lexicon: Lexicon, readin
     asks_whether = getattr(reading, "shape", "") == "yesno" or bool(YES_NO.search(query.text))
     missing = unmentioned_years(query.text, contexts) or ([] if asks_whether else missing_numbers(query.text,
                                                                                                   contexts))
+    missing = missing or unnamed_places(query.text, words, lexicon.read_as)  # 「…in Guizhou」 of a report without 贵州
     if missing:
         return Assessment(False, f"报告中没有提到{'、'.join(f'“{m}”' for m in missing)}，无法回答这个问题", [])
     lacking = None if asks_whether else pinned_gap(query.text, [s.text for s in ranked])

@@ -283,6 +283,14 @@ class Retriever:
         return [w for i in range(len(piece)) for w in near.get((i, piece[:i] + "_" + piece[i + 1:]), ())
                 if w != piece and (self._scope.sources is None or self.known(w))]
 
+    def read_as(self, pinyin: str) -> list[str]:
+        """The reports' words (of those in scope) whose toneless pinyin is PINYIN (「guizhou」 → 贵州)."""
+        if "readings" not in self._shared:
+            from assistant.answering.romanized import by_reading
+
+            self._shared["readings"] = by_reading(self._postings.vocab)
+        return [w for w in self._shared["readings"].get(pinyin, ()) if self._scope.sources is None or self.known(w)]
+
     def headings(self, sources: Sequence[str] | None = None) -> list[str]:
         """The section headings of the first report (of SOURCES, else of the scope), in reading order."""
         sources = sources or self._scope.sources

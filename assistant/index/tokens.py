@@ -188,13 +188,19 @@ class Tokenizer:
     def tagged(self, text: str) -> list[tuple[str, str]]:
         """TEXT's words with jieba's part-of-speech tags (n noun, ns place, v verb …). The tagger's table loads on
         first use (about 0.3 s)."""
+        return [(w.word, w.flag) for w in self._tagger().cut(text)]
+
+    def dictionary_words(self, flag: str) -> list[str]:
+        """The dictionary's words jieba tags FLAG (ns: the places it knows, 贵州, 成都 …)."""
+        return [w for w, f in self._tagger().word_tag_tab.items() if f == flag]
+
+    def _tagger(self):
         with self._lock:
             if self._pos is None or self._pos.tokenizer is not self._jieba:
                 import jieba.posseg
 
                 self._pos = jieba.posseg.POSTokenizer(self._jieba)
-            pos = self._pos
-        return [(w.word, w.flag) for w in pos.cut(text)]
+            return self._pos
 
     def names(self, text: str) -> list[str]:
         """The proper names in TEXT — people, places, organisations, titles (tags nr, ns, nt, nz; 《…》; Latin words
