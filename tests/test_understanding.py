@@ -148,6 +148,13 @@ def test_asked_whether_it_mentions_a_thing_it_names_the_answer_quotes_it(assista
     assert not ans.refused and said in ans.answer
 
 
+@pytest.mark.parametrize("question,term", [("巡视组是不是表扬了“扶贫超市”的做法？", "扶贫超市"),
+                                           ("报告是不是讲了沙漠治理方面的情况？", "沙漠治理")])
+def test_asked_whether_the_report_says_something_it_never_names_the_answer_is_no(assistant, question, term):
+    ans = assistant.ask(question)
+    assert ans.refused and f"没有提到“{term}”" in ans.answer
+
+
 def test_a_mention_question_in_the_askers_own_words_is_not_read_as_a_term():
     from assistant.answering.gaps import mentioned_words
 

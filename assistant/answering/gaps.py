@@ -8,7 +8,7 @@ import re
 from typing import Any, Callable
 
 from assistant.answering.pinned import ASKS_DURATION, ASKS_WHEN, RELATIVE_YEAR, SPAN_OF_TIME, YEAR, cn_value
-from assistant.answering.understand import QUANTITY
+from assistant.answering.understand import QUANTITY, YES_NO
 
 # A count or ordinal's measure word (个, 家, 轮, 级…).
 MEASURE_WORDS = (r"个|家|名|位|项|次|年|月|日|天|周|轮|批|人|所|条|件|省|市|县|户|元|亩|吨|座|处|倍|成|公里|千米|米|千瓦"
@@ -229,7 +229,7 @@ ASKS_MENTION = re.compile(r"(有没有|是否|有无|可曾|是不是)(提到|�
 QUOTED_TERM = re.compile(f"[{OPEN}]([^{CLOSE}]{{2,16}})[{CLOSE}]")
 VERBS = r"提到|提及|说到|讲到|谈到|写到|写明|涉及到?|出现过?|点到|点名"
 STOP = r"[^，,。？?！!；;：:]"  # X ends where the clause does
-MENTION_OF = (re.compile(r"(?:有没有|是否|有无|可曾)(?:专门|具体|明确|直接|也)?(?:" + VERBS + r"|讲|说|提)(?:了|过)?(?P<x>"
+MENTION_OF = (re.compile(r"(?:有没有|是否|有无|可曾|是不是)(?:专门|具体|明确|直接|也)?(?:" + VERBS + r"|讲|说(?!明)|提)(?:了|过)?(?P<x>"
                          + STOP + r"{2,24})"),
               re.compile(r"(?:提没提|讲没讲|说没说|谈没谈|写没写|涉没涉)(?:到|及)?(?P<x>" + STOP + r"{2,24})"),
               re.compile(f"(?:{VERBS})" r"(?:了|过)?(?P<x>" + STOP + r"{2,24}?)(?:了|过)?(?:吗|没有|没|么)[？?。\s]*$"))
@@ -239,8 +239,9 @@ FRAMED_AS = re.compile(r"(?:的|方面的|这方面的|相关的)?(?:问题|情�
 
 
 def mentioned_term(question: str) -> str | None:
-    """The quoted X of a "does the report mention X?" question."""
-    if not ASKS_MENTION.search(question):
+    """The quoted X of a "does the report mention X?" question, or of any yes/no question: 「是不是批评了有的地方搞
+    “高考移民”？」 is not so when the report never says “高考移民”."""
+    if not (ASKS_MENTION.search(question) or YES_NO.search(question)):
         return None
     m = QUOTED_TERM.search(question)
     return m.group(1) if m else None
