@@ -85,7 +85,10 @@ DATE_WANTED = re.compile(r"何时|哪天|哪一天|什么时候|啥时候|哪年
 YES_NO = re.compile(r"吗[？?。!！\s]*$|是不是|是否|有没有|有无|对吧|对不对|是吧|没有吧|了没|没\s*$|不[？?]|"
                     r"^(did|does|do|is|are|was|were|has|have|had|can|could|will)\b", re.I)
 NAMES_WANTED = re.compile(r"是谁|哪位|冠军[？?。\s]*$|得主|获得者|获奖者|叫什么|名字|姓名|名单|哪两家|哪几家|哪几个(省|地方|单位|部门|部委|企业|银行)|"
-                          r"分别是哪|具体是哪|都是哪|是哪些(省|地方|单位|部门|部委|企业|银行|市|县)|who\b|which (provinces|banks|"
+                          r"分别是哪|具体是哪|都是哪|是哪些(省|地方|单位|部门|部委|企业|银行|市|县)|"
+                          # 「到底是哪个省」「去哪个部门」「哪些城市」: a place or a body is named, or not answered
+                          r"哪一?个(省|市|县|城市|国家|部门|单位|企业|银行|部委|机关)|哪些(城市|国家|省份|部委)|"
+                          r"who\b|which (provinces|banks|"
                           r"ministries|departments)", re.I)
 DEFINITION_WANTED = re.compile(r"是指(?![出导挥派定明责])|指什么|指的是|什么意思|啥意思|含义|定义|具体指|具体是什么|具体是指|具体包括|包括哪些|"
                                r"哪几个方面的内容|what (does|do) .{1,40} mean|stand for", re.I)
