@@ -170,3 +170,19 @@ def test_a_sentence_another_quote_holds_whole_is_quoted_once(tmp_path, embedder)
     answer = a.ask("温州龙舟公开赛有多少支队伍参赛？")
     assert not answer.refused and len(answer.citations) == 1, answer.answer
     assert answer.citations[0].source == "b.txt" and answer.answer.count("32支队伍参赛") == 1, answer.answer
+
+
+def test_a_span_the_asker_lived_through_asks_no_duration():
+    from assistant.answering.pinned import pinned_gap
+
+    q = "这几年村里一会儿一个规划，巡视组对规划的事怎么说？"
+    assert pinned_gap(q, ["有的地方被指出脱贫攻坚规划频繁调整。"]) is None
+    assert pinned_gap("巡视组在那边待了几个月？", ["有的地方被指出脱贫攻坚规划频繁调整。"]) == "时长"
+
+
+def test_a_when_question_in_words_the_text_never_uses_is_dated_by_any_dated_sentence():
+    from assistant.answering.pinned import pinned_gap
+
+    q, dated = "馆里的新展啥时候开始弄的？", ["新展于3月5日开幕。"]
+    assert pinned_gap(q, dated, known=lambda w: w != "弄的") is None  # 弄的: the asker's word, the text never says it
+    assert pinned_gap("新展啥时候闭馆？", dated, known=lambda w: True) == "时间"  # 闭馆 is the text's word: named, or not dated

@@ -255,7 +255,7 @@ def assess(query: Query, hits: list[Hit], words: Words, lexicon: Lexicon, readin
     missing = missing or unnamed_places(query.text, words, lexicon.read_as)  # 「…in Guizhou」 of a report without 贵州
     if missing:
         return Assessment(False, f"报告中没有提到{'、'.join(f'“{m}”' for m in missing)}，无法回答这个问题", [])
-    lacking = None if asks_whether else pinned_gap(query.text, [s.text for s in ranked])
+    lacking = None if asks_whether else pinned_gap(query.text, [s.text for s in ranked], lexicon.known)
     if lacking:  # 「…在哪里举行？」 of sentences on the event that never say where
         return Assessment(False, f"找到的段落没有给出问题问的{lacking}，无法回答这个问题", [])
     named = mentioned_term(query.text)

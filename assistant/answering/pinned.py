@@ -4,6 +4,7 @@ another year or edition of the same thing, does not answer the question."""
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 RELATIVE_YEAR = re.compile(r"今年|去年|前年|明年|本届|上届|当年|本年度|同年|次年")
@@ -46,7 +47,8 @@ WHEN = re.compile(r"\d{1,2}\s*月|\d{1,2}\s*日|\d{4}\s*[-/.年]\s*\d{1,2}|[一�
 ASKS_CAST = re.compile(r"主演|谁演|演员(有|是)|饰演|扮演者|出演")
 # a cast is named with 主演/饰演…; 「演员阵容很强大」 names none
 CAST = re.compile(r"主演|饰演|出演|领衔|主角|扮演|演员(?:有|是|表|包括|[:：])|加盟|搭档|联袂")
-ASKS_DURATION = re.compile(r"多久|多长时间|多少(?:天|年|个月|周)|几(?:天|年|个月|周)(?![前后])")
+# (「这几年」「近几个月」 name a span the asker lived through, they ask nothing)
+ASKS_DURATION = re.compile(r"多久|多长时间|多少(?:天|年|个月|周)|(?<![这那近前后头])几(?:天|年|个月|周)(?![前后])")
 DURATION = re.compile(r"(?<![\d.月])(?:\d{1,3}(?:\.\d+)?|[一二两三四五六七八九十百几半]+)\s*(?:个)?(?:天|日|周|星期|个月|年|小时)"
                       r"(?:多|左右|之久|时间|以来|间)?(?!\d)|(?:\d{1,3}|[一二两三四五六七八九十百几半]+)\s*(?:个)?月(?:多|左右|之久|时间)")
 # A span of time (6至12个月, 3年, 两周): what a "how long" asks, not what a "how many" or "how much" of anything else does
@@ -110,11 +112,14 @@ def gives_pinned(question: str, sentence: str) -> bool:
         event is None or _said(event, sentence))
 
 
-def pinned_gap(question: str, sentences: list[str]) -> str | None:
+def pinned_gap(question: str, sentences: list[str], known: Callable[[str], bool] = lambda w: True) -> str | None:
     """What a fact question pins down (a date, a venue, a rate, a cast) that none of SENTENCES — the answer's candidates —
     gives, named for the refusal; None when nothing pinned is missing. The date of a "when" question is given by a
-    sentence that names the event dated."""
+    sentence that names the event dated — when the texts use the event's word at all (KNOWN): 「啥时候开始下去的」
+    says 进驻 in the asker's words, and a text that never says 下去 cannot be held to it."""
     event = when_event(question)
+    if event is not None and not known(event):
+        event = None
     for gives, what in pinned(question):
         if not any(gives.search(s) and (gives is not WHEN or names_event(event, s)) for s in sentences):
             return what
