@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import functools
-import os
 import re
 import unicodedata
 from typing import Any, Callable, Protocol, Sequence
@@ -157,25 +156,12 @@ def _sound(ch: str) -> str:
 def _sound_table() -> dict[str, str]:
     """Each character's first (most common) reading without tone, from pypinyin's character table. Importing that
     table takes a quarter of a second, so a toneless copy is kept in the cache folder the tokenizer uses."""
-    import marshal
+    from assistant.index.tokens import cached
 
-    from assistant.index.tokens import default_cache_dir
+    def build() -> dict[str, str]:
+        from pypinyin.pinyin_dict import pinyin_dict
 
-    path = default_cache_dir() / "pinyin-toneless-v2.marshal"
-    try:
-        return marshal.loads(path.read_bytes())
-    except (OSError, ValueError, EOFError, TypeError):
-        pass
-    from pypinyin.pinyin_dict import pinyin_dict
-
-    table = {chr(code): "".join(c for c in unicodedata.normalize("NFD", readings.split(",")[0])
-                                if not unicodedata.combining(c))
-             for code, readings in pinyin_dict.items()}
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(marshal.dumps(table))
-        tmp.replace(path)
-    except OSError:
-        pass  # a read-only cache: the next process builds it again
-    return table
+        return {chr(code): "".join(c for c in unicodedata.normalize("NFD", readings.split(",")[0])
+                                   if not unicodedata.combining(c))
+                for code, readings in pinyin_dict.items()}
+    return cached("pinyin-toneless-v2.marshal", build)

@@ -5,8 +5,6 @@ own words reads so (Jinping of 习近平 reads as no place; Huawei of 华为 rea
 The places' table is built once (about a second) and kept in the tokenizer's cache folder, like its dictionary."""
 from __future__ import annotations
 
-import marshal
-import os
 import re
 import threading
 import weakref
@@ -46,31 +44,18 @@ _places: "weakref.WeakKeyDictionary[Dictionary, dict[str, list[str]]]" = weakref
 
 def places_by_reading(words: Dictionary) -> dict[str, list[str]]:
     """Reading → the places of WORDS' dictionary read so, commonest first."""
-    from assistant.index.tokens import default_cache_dir
+    from assistant.index.tokens import cached
+
+    def build() -> dict[str, list[str]]:
+        table = by_reading(words.dictionary_words("ns"))
+        for names in table.values():
+            names.sort(key=words.rarity)
+        return table
 
     with _lock:
-        table = _places.get(words)
-        if table is None:
-            path = default_cache_dir() / f"places-{words.fingerprint}.marshal"
-            try:
-                table = marshal.loads(path.read_bytes())
-            except (OSError, ValueError, EOFError, TypeError):
-                table = by_reading(words.dictionary_words("ns"))
-                for names in table.values():
-                    names.sort(key=words.rarity)
-                _save(path, table)
-            _places[words] = table
-    return table
-
-
-def _save(path, table: dict) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(marshal.dumps(table))
-        tmp.replace(path)
-    except OSError:
-        pass  # a read-only cache: the next process builds it again
+        if words not in _places:
+            _places[words] = cached(f"places-{words.fingerprint}.marshal", build)
+        return _places[words]
 
 
 def unnamed_places(text: str, words: Dictionary, read_as: Callable[[str], list[str]]) -> list[str]:

@@ -11,6 +11,7 @@ import threading
 from array import array
 from bisect import bisect_left
 from pathlib import Path
+from typing import Any, Callable
 
 from assistant.errors import ConfigError
 
@@ -105,6 +106,26 @@ def default_cache_dir() -> Path:
     """Where derived copies of library data are kept between runs (the frozen jieba dictionary, pinyin)."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "report-assistant"
+
+
+def cached(name: str, build: Callable[[], Any]) -> Any:
+    """The table kept as NAME in the cache folder (marshal), else BUILD's, saved there for the next process."""
+    import marshal
+
+    path = default_cache_dir() / name
+    try:
+        return marshal.loads(path.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    table = build()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(marshal.dumps(table))
+        tmp.replace(path)
+    except OSError:
+        pass  # a read-only cache: the next process builds it again
+    return table
 
 
 NAME_TAGS = {"nr", "nrfg", "nrt", "ns", "nt", "nz"}
