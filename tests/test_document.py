@@ -40,6 +40,13 @@ def test_sentences_split_on_chinese_and_ascii_terminators():
     assert "".join(parts).replace(" ", "") == text.replace(" ", "")
 
 
+def test_a_layout_gap_ends_a_sentence_that_has_no_punctuation():
+    # web pages scraped to text: a fragment, then a summary box; table cells apart by tabs; 　　 indenting a paragraph
+    text = "可惜处理器是       摘要：上次入网了一台手机。年龄：32\t世界排名：71 \u3000\u3000此次宣誓仪式有很多细节。a  b"
+    parts = [text[s:e] for s, e in split_sentences(text)]
+    assert parts == ["可惜处理器是", "摘要：上次入网了一台手机。", "年龄：32", "世界排名：71", "此次宣誓仪式有很多细节。", "a  b"]
+
+
 def test_long_paragraph_is_chunked_and_chunks_cite_it():
     doc = _doc("标题\n\n" + "这是一个很长的句子，用来测试分块。" * 60)
     p = doc.paragraphs[0]

@@ -9,9 +9,13 @@ from typing import Callable
 from assistant.ingest.cleaning import clean
 from assistant.ingest.reader import RawFile
 
-CHUNKING_VERSION = "para-v2"  # v2: furniture by what it is (cleaning.py), source footnote marks as 〔n〕
-# A sentence or clause ends at 。！？； (or ASCII !?; or a '.' that is not inside a number), plus closing quotes.
-_SENTENCE_END = re.compile(r"(?:[。！？；!?;]+|\.(?=\s|$))[”’\"'）)」』】]*")
+# v2: furniture by what it is (cleaning.py), source footnote marks as 〔n〕; v3: sentences end at layout gaps
+CHUNKING_VERSION = "para-v3"
+# A sentence or clause ends at 。！？； (or ASCII !?; or a '.' that is not inside a number), plus closing quotes; or
+# where a page's layout broke it off without punctuation: a tab, a run of three spaces or two ideographic ones
+# (「可惜处理器是       摘要：…」 is a fragment, then a page's summary box, not one sentence).
+_SENTENCE_END = re.compile(r"(?:[。！？；!?;]+|\.(?=\s|$))[”’\"'）)」』】]*"
+                           r"|(?<=\S)[ \u00a0\u3000]*(?:\t|[ \u00a0]{3}|\u3000{2})\s*(?=\S)")
 
 
 @dataclass(frozen=True)
