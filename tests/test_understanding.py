@@ -118,7 +118,8 @@ def test_a_list_gathers_the_same_kind_of_item_from_every_section(assistant):
 
 
 @pytest.mark.parametrize("question,why", [("“五级书记”是哪五级？", "五级书记"), ("“两不愁、三保障”具体是指哪些？", "两不愁、三保障"),
-                                          ("十九届中央第三轮巡视什么时候开始？", "第三轮"), ("报告有没有提到“光伏扶贫”？", "光伏扶贫")])
+                                          ("十九届中央第三轮巡视什么时候开始？", "第三轮"), ("报告有没有提到“光伏扶贫”？", "光伏扶贫"),
+                                          ("“两个维护”到底是维护啥？", "两个维护")])
 def test_a_term_never_spelled_out_or_a_count_never_named_is_refused(assistant, question, why):
     ans = assistant.ask(question)
     assert ans.refused and ans.citations == []
@@ -153,6 +154,22 @@ def test_asked_whether_it_mentions_a_thing_it_names_the_answer_quotes_it(assista
 def test_asked_whether_the_report_says_something_it_never_names_the_answer_is_no(assistant, question, term):
     ans = assistant.ask(question)
     assert ans.refused and f"没有提到“{term}”" in ans.answer
+
+
+@pytest.mark.parametrize("question,term", [("“两个维护”到底是维护啥？", "两个维护"), ("“五级书记”都是书记啥？", "五级书记"),
+                                           ("“数字整改”是在什么背景下出现的？", None), ("“体检报告”是什么时候晒出的？", None),
+                                           ("“三区三州”在文中是在什么问题上被提到的？", None)])
+def test_a_terms_parts_asked_in_its_own_words_ask_what_it_means(question, term):
+    from assistant.answering.gaps import asked_term
+    assert asked_term(question) == term
+
+
+@pytest.mark.parametrize("question,wants", [("In which year was the inspection carried out?", "wants_date"),
+                                            ("Which 13 provinces were inspected?", "wants_names"),
+                                            ("Which of the ministries fell short?", "wants_names")])
+def test_english_which_year_and_which_n_places_ask_for_a_year_and_names(question, wants):
+    from assistant.answering.understand import read
+    assert getattr(read(question, question), wants)
 
 
 def test_a_mention_question_in_the_askers_own_words_is_not_read_as_a_term():

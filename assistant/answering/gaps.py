@@ -21,7 +21,7 @@ NUMBER = re.compile(r"\d|[一二两三四五六七八九][十百千万亿]|[十�
 DIGITS = re.compile(r"\d+(?:\.\d+)?")
 
 DATE_TEXT = re.compile(r"\d{4}年|\d{1,2}月|\d{1,2}日|[上中下]旬|年底|年初|月底|[一二三四五六七八九十]+月")
-ASKS_YEAR = re.compile(r"哪年|哪一年|what year", re.I)
+ASKS_YEAR = re.compile(r"哪年|哪一年|哪个年份|什么年份|what year|which year", re.I)
 YEAR_TEXT = re.compile(r"\d{4}年|[一二三四五六七八九〇零]{4}年|去年|今年|前年")
 # What a question asks for, and how a sentence that gives it reads: asking "why" of a text that states no cause,
 # "what next" of one that reports the past, "which is the most" of one that ranks nothing, is asking what it lacks.
@@ -193,6 +193,9 @@ def missing_numbers(question: str, texts: list[str]) -> list[str]:
 TERM_ASKED = re.compile(f"[{OPEN}]([^{CLOSE}]{{2,12}})[{CLOSE}]" r"(?!方面|部分|这块|那块|里|中)(.{0,3}?)(具体)?(是指|指的是|指什么|"
                         r"指啥|指哪|是什么意思|什么意思|啥意思|的含义|的意思|是哪[一二两三四五六七八九十几]|分别(是|指|为)|"
                         r"是什么[？?。\s]*$|是啥[？?。\s]*$)")
+# or its own parts asked one by one, in its words: 「“两不愁、三保障”到底是不愁啥、保障啥？」 (not 「“数字整改”是在什么
+# 背景下出现的」, which asks where it comes in)
+TERM_PARTS_ASKED = re.compile(f"[{OPEN}]([^{CLOSE}]{{2,12}})[{CLOSE}]" r".{0,3}?是(?P<parts>[^，,。？?]{1,10}?)(?:啥|什么)")
 DEFINED_AFTER = f"[{CLOSE}]?" r"[,，、]?\s*(即|是指|指的是|包括|包含|就是|也就是|分别是|分别为|：|:|（|\()"
 NUMERAL = re.compile(r"[一二两三四五六七八九十百千\d]")
 
@@ -200,7 +203,11 @@ NUMERAL = re.compile(r"[一二两三四五六七八九十百千\d]")
 def asked_term(question: str) -> str | None:
     """The term in quotes whose meaning the question asks (「“五级书记”是哪五级？」 → 五级书记)."""
     m = TERM_ASKED.search(question)
-    return m.group(1) if m else None
+    if m:
+        return m.group(1)
+    m = TERM_PARTS_ASKED.search(question)
+    own = m and {m.group(1)[i:i + 2] for i in range(len(m.group(1)) - 1)}
+    return m.group(1) if m and any(m.group("parts")[i:i + 2] in own for i in range(len(m.group("parts")) - 1)) else None
 
 
 def defines(term: str, text: str) -> bool:

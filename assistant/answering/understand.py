@@ -76,20 +76,19 @@ _WEAK_OVERVIEW = re.compile(r"大概|大致|重点")  # ask for the gist alone, 
 LIST = re.compile(r"哪些|哪几|列出|列一下|列举|逐条|逐一|分别|都有啥|都有什么|都有哪|都是什么|都说了|几条|哪几条|有几个方面|"
                   r"\blist\b|what (are|were) the|which (issues|problems)", re.I)
 QUANTITY = re.compile(r"多少|(?<!哪)几[个家名位项次年月天岁人所条件批轮级份]|数量|何时|哪天|哪一天|什么时候|啥时候|哪年|哪一年|多长|多久|"
-                      r"几时|第几|how many|how much|how long|when|what date|which round|what year|"
+                      r"几时|第几|how many|how much|how long|when|what date|which round|what year|which year|"
                       # a question that names a measure and asks nothing else ("…死亡人数", "…年旅客吞吐量")
                       r"(人数|数量|总数|数目|金额|总额|票房|吞吐量|交付量|产量|销量|出生率|增长率|比例|占比|名次|比分|"
                       r"价格|时长|年龄|面积|人口|时间|日期|(?<![质力能分考胆肚商])量)[？?。\s]*$", re.I)
 DATE_WANTED = re.compile(r"何时|哪天|哪一天|什么时候|啥时候|哪年|哪一年|几月|几号|几时|日期|什么时间|"
-                         r"(的|开始|结束|举行|举办|召开|发布|下水|开幕|闭幕)时间[？?。\s]*$|when|what date|what year", re.I)
+                         r"(的|开始|结束|举行|举办|召开|发布|下水|开幕|闭幕)时间[？?。\s]*$|when|what date|what year|which year", re.I)
 YES_NO = re.compile(r"吗[？?。!！\s]*$|是不是|是否|有没有|有无|对吧|对不对|是吧|没有吧|了没|没\s*$|不[？?]|"
                     r"^(did|does|do|is|are|was|were|has|have|had|can|could|will)\b", re.I)
 NAMES_WANTED = re.compile(r"是谁|哪位|冠军[？?。\s]*$|得主|获得者|获奖者|叫什么|名字|姓名|名单|哪两家|哪几家|哪几个(省|地方|单位|部门|部委|企业|银行)|"
                           r"分别是哪|具体是哪|都是哪|是哪些(省|地方|单位|部门|部委|企业|银行|市|县)|"
                           # 「到底是哪个省」「去哪个部门」「哪些城市」: a place or a body is named, or not answered
                           r"哪一?个(省|市|县|城市|国家|部门|单位|企业|银行|部委|机关)|哪些(城市|国家|省份|部委)|"
-                          r"who\b|which (provinces|banks|"
-                          r"ministries|departments)", re.I)
+                          r"who\b|which (?:\d+ |of the )?(provinces|banks|ministries|departments|cities|countries|companies)", re.I)
 DEFINITION_WANTED = re.compile(r"是指(?![出导挥派定明责])|指什么|指的是|什么意思|啥意思|含义|定义|具体指|具体是什么|具体是指|具体包括|包括哪些|"
                                r"哪几个方面的内容|what (does|do) .{1,40} mean|stand for", re.I)
 
