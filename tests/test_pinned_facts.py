@@ -149,6 +149,10 @@ def test_money_is_asked_in_a_currency_and_a_bare_measure_asks_a_number():
 
     assert _unit_gap("波兰要求德国赔偿多少钱", ["约600万波兰人在二战期间被杀"]) == 1.0
     assert _unit_gap("波兰要求德国赔偿多少钱", ["赔偿金额为1.32万亿欧元"]) == 0.0
+    # money named by what it is paid as: 补贴, 工资, 罚款 … asks an amount, not a count of anything
+    assert _unit_gap("驻村干部每个月能拿多少驻村补贴？", ["15个巡视组在26个地方工作了1个月左右"]) == 1.0
+    assert _unit_gap("驻村补贴每月有多少？", ["驻村干部每月补贴800元"]) == 0.0
+    assert _unit_gap("那家企业被罚款多少？", ["被罚款5万元"]) == 0.0
     assert QUANTITY.search("2023春运首日旅客发送量") and QUANTITY.search("2022年8月我国汽车出口量")
     assert not QUANTITY.search("这批产品的质量") and not QUANTITY.search("基层的力量")
 
