@@ -36,14 +36,14 @@ ASKS_MOST = re.compile(r"最[多少大小严重好差高低快慢突出]|哪个.
 ASKS_COMPARE = re.compile(r"相比|比较|对比|区别|不同|一样吗|多了还是少了|compare|difference|versus|\bvs\b", re.I)
 COMPARES = re.compile(r"相比|比[^较例如重]{1,6}[多少高低强弱]|同比|增长|下降|增加|减少|区别|不同于")
 # "多少钱" needs an amount of money, "多少人" a count of people: the measure word the question asks with.
+# 「每个月能拿多少驻村补贴」「罚款多少」: an amount of money, named by what it is paid as
+PAID_AS = ("补贴", "补助", "津贴", "工资", "薪水", "奖金", "报酬", "罚款", "费用", "学费")
+_PAID = "|".join(PAID_AS)
 ASKS_UNIT = re.compile(r"(?:多少|几)\s*(钱|元|人|条|家|个|项|次|轮|份|名|位|省|批|年|月|天|户|亩)|how much money|"
-                       # 「每个月能拿多少驻村补贴」「罚款多少」: an amount of money, named by what it is paid as
-                       r"多少[\u4e00-\u9fff]{0,3}?(补贴|补助|津贴|工资|薪水|奖金|报酬|罚款|费用|学费)|"
-                       r"(补贴|补助|津贴|工资|薪水|奖金|报酬|罚款|费用|学费)(?:是|有|能拿|能领|为)?多少", re.I)
+                       f"多少[\u4e00-\u9fff]{{0,3}}?({_PAID})|({_PAID})(?:是|有|能拿|能领|为)?多少", re.I)
 # items are counted with any of the general measure words: 「一共几项」 is answered by 「四个落实」
 ITEMS = "个|项|条|件|方面|类|点"
 # an amount of money is in a currency (「600万」 alone counts people or anything else)
-PAID_AS = ("补贴", "补助", "津贴", "工资", "薪水", "奖金", "报酬", "罚款", "费用", "学费")
 MONEY = r"[万亿千百]*\s*(?:[美欧日韩港台英]?元|英?镑|卢布|兹罗提|法郎|美金|港币|块)"
 UNIT_OF = {"钱": MONEY, "元": MONEY, "how much money": MONEY, **dict.fromkeys(PAID_AS, MONEY),
            "个": ITEMS, "项": ITEMS, "条": ITEMS, "件": ITEMS}
@@ -211,8 +211,9 @@ def asked_term(question: str) -> str | None:
     if m:
         return m.group(1)
     m = TERM_PARTS_ASKED.search(question)
-    own = m and {m.group(1)[i:i + 2] for i in range(len(m.group(1)) - 1)}
-    return m.group(1) if m and any(m.group("parts")[i:i + 2] in own for i in range(len(m.group("parts")) - 1)) else None
+    parts = m and m.group("parts")
+    # in its own words: two characters of the parts asked are two of the term's (不愁 of 两不愁)
+    return m.group(1) if parts and any(parts[i:i + 2] in m.group(1) for i in range(len(parts) - 1)) else None
 
 
 def defines(term: str, text: str) -> bool:
