@@ -195,3 +195,16 @@ def test_a_when_question_in_words_the_text_never_uses_is_dated_by_any_dated_sent
     q, dated = "馆里的新展啥时候开始弄的？", ["新展于3月5日开幕。"]
     assert pinned_gap(q, dated, known=lambda w: w != "弄的") is None  # 弄的: the asker's word, the text never says it
     assert pinned_gap("新展啥时候闭馆？", dated, known=lambda w: True) == "时间"  # 闭馆 is the text's word: named, or not dated
+
+
+PROFILE = ("年龄：32；世界排名：71 因打假球被处以终身禁赛并支付4.3万英镑。他被裁定在五场比赛中打假球，并参与赌球。"
+           "年龄：29；世界排名：65；曾两次进入排名赛半决赛，因参与赌球被判禁赛8年。")
+
+
+def test_a_list_skips_profile_fields_the_question_does_not_ask_about(tmp_path, embedder):
+    a = assistant_over(tmp_path, embedder, {"profile.txt": PROFILE})
+    answer = a.ask("哪些球员被禁赛？都有谁")
+    assert not answer.refused and "禁赛" in answer.answer, answer.answer
+    quoted = [c.quote for c in answer.citations]
+    assert not any(q.startswith("年龄") for q in quoted), quoted  # a field labelled 年龄 answers no question on bans
+    assert a.ask("他们的世界排名是多少？").citations  # a field is still quoted when it is what is asked

@@ -16,6 +16,8 @@ from assistant.answering.understand import DOCUMENT, LIST, OVERVIEW, PART, Readi
 from assistant.ingest.document import Paragraph
 
 CONTINUES = re.compile(r"(有的|比如|例如|譬如|同时|此外|另外|其中|还有)")  # a paragraph going on with the last one
+# A field of a scraped profile or table (「年龄：32」, 「世界排名：65」): an item only of a question about what it labels.
+FIELD = re.compile(r"^\s*[\u4e00-\u9fffA-Za-z]{1,8}\s*[：:]\s*[^，。,；;：:]{0,12}$")
 ABOUT_THE_REPORT = frozenset("报告 文章 通报 文件 全文 这篇 这份 内容 主要 巡视 发现 问题 情况 方面 部分 哪几 几个 几类 大概 "
                              "重点 核心 概括 总结 整体 总体 report article".split())
 
@@ -125,7 +127,9 @@ def shaped(assessment: Assessment, reading: Reading, query: Query, hits: list[Hi
     shape = ("list" if LIST.search(reading.text) else "plain") if reading.shape == "overview" else reading.shape
     items: list[Unit] = []
     if shape == "list" and assessment.answerable:
-        items = [u for p in _list_paragraphs(hits, assessment, query, words, lexicon) for u in _items(p)]
+        terms = question_terms(query.text, words, lexicon)
+        items = [u for p in _list_paragraphs(hits, assessment, query, words, lexicon) for u in _items(p)
+                 if not (FIELD.match(u.text) and coverage(terms, u.text, words, lexicon) == 0)]
     return replace(assessment, shape=shape, wants_date=reading.wants_date, language=reading.language, items=items)
 
 
