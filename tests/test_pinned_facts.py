@@ -107,7 +107,12 @@ def test_a_date_is_not_a_venue(other):
 def test_editions_and_the_event_a_question_dates():
     from assistant.answering.pinned import editions, other_edition, when_event
 
-    assert editions("2019年第七届读书节（首届是2013年），天宫十二号") == {("年", 2019), ("届", 7)}
+    assert editions("2019年第七届读书节（首届是2013年），天宫十二号") == {("年", 2019), ("届", 7), ("天宫号", 12)}
+    # a numbered name is one of a series: a sentence on the next one only is not about the one asked, one that
+    # names the one before beside it still is
+    assert other_edition("天宫十二号发射时间？", "预计今年10月发射的天宫十三号，其乘组已经选定")
+    assert not other_edition("天宫十二号发射时间？", "天宫十二号乘组与天宫十一号乘组完成轮换")
+    assert not other_edition("天宫12号发射时间？", "天宫十二号于5月30日发射")
     assert other_edition("2020年读书节在哪举行", "2019年读书节在江北举行")
     assert not other_edition("2020年读书节在哪举行", "读书节在江北举行，规模比2019年更大")
     assert not other_edition("2020年读书节在哪举行", "与2019年相比，今年读书节在江北举行")

@@ -126,9 +126,11 @@ def pinned_gap(question: str, sentences: list[str], known: Callable[[str], bool]
     return None
 
 
-# Which one of a series a text speaks of: a year (2022), an edition or a round (第28届, 第二次). (A numbered name —
-# 神舟十六号 — is not checked: a sentence on one often names the one before it, 「…与神舟十五号完成轮换」.)
+# Which one of a series a text speaks of: a year (2022), an edition or a round (第28届, 第二次), or the number of a
+# numbered name (神舟十六号, 地铁19号线: its kind is the name). A sentence on one that names the one before it as well
+# (「神舟十六号…与神舟十五号完成轮换」) still names the one asked.
 EDITION = re.compile(r"第\s*(\d+|[零一二两三四五六七八九十百]+)\s*(届|次|季|期|轮|代)")
+NUMBERED = re.compile(r"([\u4e00-\u9fff]{2})\s*(\d+|[零一二两三四五六七八九十百]+)\s*号")
 ASIDE = re.compile(r"（[^（）]*）|\([^()]*\)")  # 「（第一位达成的是2017年的纳达尔）」 is an aside, not what it reports
 
 
@@ -145,6 +147,10 @@ def editions(text: str) -> set[tuple[str, int]]:
         value = _number(m.group(1))
         if value is not None:
             out.add((m.group(2), value))
+    for m in NUMBERED.finditer(text):
+        value = _number(m.group(2))
+        if value is not None:
+            out.add((m.group(1) + "号", value))
     return out
 
 
