@@ -128,12 +128,13 @@ def shaped(assessment: Assessment, reading: Reading, query: Query, hits: list[Hi
     items: list[Unit] = []
     if shape == "list" and assessment.answerable:
         terms = question_terms(query.text, words, lexicon)
-        items = [u for p in _list_paragraphs(hits, assessment, query, words, lexicon) for u in _items(p)
+        items = [u for p in _list_paragraphs(hits, assessment, terms, words, lexicon) for u in _items(p)
                  if not (FIELD.match(u.text) and coverage(terms, u.text, words, lexicon) == 0)]
     return replace(assessment, shape=shape, wants_date=reading.wants_date, language=reading.language, items=items)
 
 
-def _list_paragraphs(hits: list[Hit], assessment: Assessment, query: Query, words, lexicon) -> list[Paragraph]:
+def _list_paragraphs(hits: list[Hit], assessment: Assessment, terms: dict[str, float], words,
+                     lexicon) -> list[Paragraph]:
     """The paragraphs a list is drawn from, in reading order: the one holding the best sentence, those of its
     section that score close to it, a retrieved paragraph that goes on with it (「有的被指出…」, 「比如,…」), and
     any retrieved paragraph — in whichever section — holding all the question's words the best one holds: the same
@@ -142,7 +143,6 @@ def _list_paragraphs(hits: list[Hit], assessment: Assessment, query: Query, word
         return []
     top = assessment.sentences[0].paragraph if assessment.sentences else hits[0].paragraph
     best = max(h.score for h in hits)
-    terms = question_terms(query.text, words, lexicon)
     full = coverage(terms, top.text, words, lexicon) if terms else 0.0
     chosen = {(top.source, top.number): top}
     for h in hits:
