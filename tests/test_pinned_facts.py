@@ -208,3 +208,18 @@ def test_a_list_skips_profile_fields_the_question_does_not_ask_about(tmp_path, e
     quoted = [c.quote for c in answer.citations]
     assert not any(q.startswith("年龄") for q in quoted), quoted  # a field labelled 年龄 answers no question on bans
     assert a.ask("他们的世界排名是多少？").citations  # a field is still quoted when it is what is asked
+
+
+def test_an_amount_is_not_answered_by_a_percentage_and_a_rate_is_led_by_one():
+    from assistant.answering.compose import _mention
+    from assistant.answering.gaps import _states_a_number
+
+    growth = "前三季在营收仅增长2.18%的情况下，销售费用增长了27%"
+    assert not _states_a_number([growth], "营收", "汤臣倍健2022年上半年的营收为多少？")
+    assert _states_a_number(["上半年实现营收42.21亿元，同比增长2.18%"], "营收", "汤臣倍健2022年上半年的营收为多少？")
+    # a share or a change asked is told in percent
+    assert _states_a_number(["12月CPI同比上涨6.5%"], "CPI", "2022年12月美国CPI上涨了多少？")
+    assert _mention("实现销售8.5万辆，市场份额达25.6%，较上年提升1.7个百分点", "一汽解放上半年中重卡市场份额是多少？",
+                    False) == "25.6%"
+    assert _mention("全年地区生产总值29129.03亿元，比上年增长2.6%", "2022年重庆的GDP增长率", False) == "2.6%"
+    assert _mention("上半年汽车出口同比增长45.4%，出口新能源车20万辆", "上半年汽车出口量", False) != "45.4%"

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from assistant.answering.calibration import LIST_CAP
 from assistant.answering.gaps import ASKS_UNIT, ASKS_WHEN, LABELS
 from assistant.answering.judge import NUMBER, Assessment, Sentence, select
-from assistant.answering.pinned import ASKS_DURATION, SPAN_AFTER, names_event, when_event
+from assistant.answering.pinned import (ASKS_DURATION, ASKS_RATE, PERCENT, SPAN_AFTER, asks_amount, names_event,
+                                        when_event)
 from assistant.answering.retrieve import Hit, Query
 from assistant.contract import Citation
 from assistant.index.tokens import FUNCTION_CHARS
@@ -171,6 +172,9 @@ def _mention(sentence: str, question: str, wants_date: bool) -> str | None:
         return found[0].group(0) if len(found) == 1 else None  # an English question names no unit to match
     best, best_share = None, 0  # a count followed by nothing the question says is not led with
     q = set(question) - FUNCTION_CHARS
+    rates = [m for m in found if PERCENT.fullmatch(m.group(0))] if ASKS_RATE.search(question) else []
+    if rates:  # 「GDP增长率」 is led by 2.6%, not the GDP — the first one when nothing beside them tells them apart
+        found = rates
     unit = ASKS_UNIT.search(question)  # 「多少个巡视组」: a count in 个 when the sentence has one
     if unit and unit.group(1) and any(m.group(0).endswith(unit.group(1)) for m in found):
         found = [m for m in found if m.group(0).endswith(unit.group(1))]
@@ -178,7 +182,7 @@ def _mention(sentence: str, question: str, wants_date: bool) -> str | None:
         share = len(q & set(sentence[m.end():m.end() + 8]))
         if share > best_share:
             best, best_share = m.group(0), share
-    return best
+    return best or (rates[0].group(0) if rates else None)
 
 
 def _states(sentence: str, question: str, wants_date: bool) -> bool:
@@ -198,6 +202,8 @@ def _answers(m: re.Match, sentence: str, question: str) -> bool:
         return False
     if digits.group(0) in question:
         return False
+    if PERCENT.fullmatch(said) and asks_amount(question):
+        return False  # 「销量」 is not led by the market share 25.6%
     if any(n.start() <= m.start() < n.end() for n in LABELS.finditer(sentence)):
         return False  # part of a name (Q4, U14) or a list's numbering (「1、官网」), not a count
     quoted = m.start() and sentence[m.start() - 1] in "“「‘\""

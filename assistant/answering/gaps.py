@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 from typing import Any, Callable
 
-from assistant.answering.pinned import ASKS_DURATION, ASKS_WHEN, RELATIVE_YEAR, SPAN_OF_TIME, YEAR, cn_value
+from assistant.answering.pinned import (ASKS_DURATION, ASKS_WHEN, PERCENT, RELATIVE_YEAR, SPAN_OF_TIME, YEAR, asks_amount,
+                                        cn_value)
 from assistant.answering.understand import QUANTITY, YES_NO
 
 # A count or ordinal's measure word (个, 家, 轮, 级…).
@@ -127,6 +128,8 @@ def _states_a_number(sentences: list[str], focus: str | None, question: str | No
         if focus is not None and focus not in s:
             continue
         rest = NOT_A_COUNT.sub(" ", s) if question is not None else YEAR.sub("", s)
+        if question is not None and asks_amount(question):
+            rest = PERCENT.sub(" ", rest)  # 「营收为多少」 of 「仅增长2.18%」: a change, not the amount asked
         if question is not None and not ASKS_DURATION.search(question):
             rest = SPAN_OF_TIME.sub(" ", rest)
         for n in sorted(named, key=len, reverse=True):

@@ -39,6 +39,16 @@ VENUE = re.compile(r"(在|于|落户|移师|来到)(?![\d\s年月日号至到\-�
 # 「…增长率」 ending a question asks the rate too; 「占多大比例」 may be answered by the two counts it is made of
 ASKS_RATE = re.compile(r"(率|比例|占比|比重|份额|涨幅|跌幅|增速|增幅|降幅)(是|为|有|达到)?(多少|几)|(率|涨幅|跌幅|增速|增幅|降幅)[？?。\s]*$")
 RATE = re.compile(r"\d\s*[%％‰]|百分之|个百分点|\d\s*成|[一二三四五六七八九]成")
+# A share or a change is told in percent (「CPI上涨了多少」 → 6.5%); an amount is not (「营收为多少」 is not answered by
+# 「增长2.18%」, 「汽车出口量」 not by 「同比增长54.4%」). Quantities reported as a rate of change count as one.
+PERCENT = re.compile(r"\d+(?:\.\d+)?\s*[%％‰]|百分之[零一二两三四五六七八九十百点]+")
+ASKS_SHARE = re.compile(r"率|比例|占|比重|份额|成数|涨|跌|增|降|升|提高|下滑|回落|减少|变化|变动|幅|百分|[%％]|CPI|PPI|通胀|物价|"
+                        r"percent|\brate\b|share|rise|rose|grow|grew|fall|fell|increase|decrease|drop", re.I)
+
+
+def asks_amount(question: str) -> bool:
+    """QUESTION asks how much or how many of something, not a share or a change: a percentage does not answer it."""
+    return not ASKS_SHARE.search(question)
 ASKS_WHEN = re.compile(r"何时|哪天|哪一天|什么时候|啥时候|几月|几号|日期|什么时间|(?<![多长])时间[？?。\s]*$|when\b|what date",
                        re.I)
 # a day, not an hour: 「18：30分」 or 「下午」 says when in the day, not which day
