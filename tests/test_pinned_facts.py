@@ -223,3 +223,25 @@ def test_an_amount_is_not_answered_by_a_percentage_and_a_rate_is_led_by_one():
                     False) == "25.6%"
     assert _mention("全年地区生产总值29129.03亿元，比上年增长2.6%", "2022年重庆的GDP增长率", False) == "2.6%"
     assert _mention("上半年汽车出口同比增长45.4%，出口新能源车20万辆", "上半年汽车出口量", False) != "45.4%"
+
+
+def test_a_trial_a_phase_a_quarter_or_a_model_number_is_one_of_a_series():
+    from assistant.answering.pinned import editions, other_edition
+
+    assert editions("二审判决，一季度营收，上半年，U14组，小米MIX4") == {
+        ("审", 2), ("季", 1), ("半年", 1), ("u", 14), ("mix", 4)}
+    assert editions("第一季度") == editions("一季度")
+    assert editions("在这一期间统一审批") == set()  # 这一期间 and 统一审批 count nothing
+    assert other_edition("老王案二审判决结果", "一审判决认定老王犯盗窃罪")
+    assert other_edition("青少年巡回赛U14组男单冠军是谁", "在U10组男单较量中，陈一夺得冠军")
+    assert not other_edition("地铁一期有多少个车站", "一期工程共设10座车站，二期正在规划")
+
+
+def test_a_snippet_cut_where_its_answer_would_begin_is_never_quoted():
+    from assistant.answering.judge import _sentences
+    from assistant.answering.retrieve import Hit
+    from assistant.ingest.document import Paragraph
+
+    text = "新款手机基本敲定，竟然长这样！可惜处理器是"
+    hit = Hit(Paragraph("p1", "phone.txt", 1, None, text, 0, len(text)), 1.0)
+    assert [text[s:e] for s, e in _sentences(hit)] == ["新款手机基本敲定，竟然长这样！"]

@@ -113,10 +113,15 @@ SITE_TALK = re.compile(r"感谢(您|你|大家)?(花时间)?(的)?(阅读|观看
                        r"(关注|搜索).{0,8}公众号|更多.{0,10}(精彩|内容).{0,4}(请|敬请|尽在|点击)")
 
 
+# A snippet cut where its answer would begin (「可惜处理器是」, 「冠军为」): scraped search results stop mid-sentence.
+CUT_OFF = re.compile(r"(?:是|为|分别是|包括)[\s…\.。，,：:]*$")
+
+
 def _sentences(hit: Hit) -> list[tuple[int, int]]:
     out = []
     for s, e in split_sentences(hit.paragraph.text):
-        if ASKING.search(hit.paragraph.text[s:e].strip()) or SITE_TALK.search(hit.paragraph.text[s:e]):
+        text = hit.paragraph.text[s:e]
+        if ASKING.search(text.strip()) or SITE_TALK.search(text) or CUT_OFF.search(text):
             continue
         m = CONNECTOR.match(hit.paragraph.text[s:e])
         if m and m.end() < e - s:

@@ -141,6 +141,12 @@ def pinned_gap(question: str, sentences: list[str], known: Callable[[str], bool]
 # (「神舟十六号…与神舟十五号完成轮换」) still names the one asked.
 EDITION = re.compile(r"第\s*(\d+|[零一二两三四五六七八九十百]+)\s*(届|次|季|期|轮|代)")
 NUMBERED = re.compile(r"([\u4e00-\u9fff]{2})\s*(\d+|[零一二两三四五六七八九十百]+)\s*号")
+# an instance, a trial, a phase or a quarter counted without 第 (一审/二审, 一期/二期, 一季度), a half year, and a model or
+# a class named by letters and a number (MIX4, U14组, Q3): another number of the same kind is another one
+ORDINAL = re.compile(r"(?<![第\d零一二两三四五六七八九十百同这那每统单唯])([一二三四])\s*"
+                     r"(审(?![批核查计议定视阅稿])|期(?![间望待盼限])|季度)")
+HALF_YEAR = re.compile(r"([上下])半年")
+MODEL = re.compile(r"(?<![A-Za-z])([A-Za-z]{1,8})\s?(\d{1,3})(?![\d.])")
 ASIDE = re.compile(r"（[^（）]*）|\([^()]*\)")  # 「（第一位达成的是2017年的纳达尔）」 is an aside, not what it reports
 
 
@@ -161,6 +167,10 @@ def editions(text: str) -> set[tuple[str, int]]:
         value = _number(m.group(2))
         if value is not None:
             out.add((m.group(1) + "号", value))
+    for m in ORDINAL.finditer(text):
+        out.add(({"季度": "季"}.get(m.group(2), m.group(2)), CN_DIGIT[m.group(1)]))  # 一季度 is 第一季
+    out |= {("半年", "上下".index(h) + 1) for h in HALF_YEAR.findall(text)}
+    out |= {(kind.lower(), int(n)) for kind, n in MODEL.findall(text)}
     return out
 
 
