@@ -3,6 +3,7 @@ mid-session, the index directory deleted, truncated or read-only, a full disk du
 to inject instructions or script. Clear errors or answers; the old index keeps answering; nothing is lost."""
 from __future__ import annotations
 
+import gc
 import json
 import shutil
 import subprocess
@@ -158,7 +159,9 @@ def test_index_damaged_while_serving(own_index, dev_items, embedder, damage):
                                  dev_items) == before
     finally:
         if damage == "read-only":
-            subprocess.run(["umount", index], check=True)
+            gc.collect()  # the Assistants built on the read-only mount hold its files open until collected
+            if subprocess.run(["umount", index]).returncode:  # "target is busy": a handle outlived them
+                subprocess.run(["umount", "-l", index], check=True)  # detached now, released when it closes
     # The reports are the source of truth: the next start rebuilds what was damaged, and answers as before.
     notes: list[str] = []
     again = Assistant.from_config(cfg, notify=notes.append, embedder=embedder)
