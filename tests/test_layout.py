@@ -76,3 +76,15 @@ def test_fitted_decision_weighs_exactly_the_signals_the_judge_computes(assistant
     report = fitted("fit", {})
     assert report.get("split") == "train" and report["cross_validated"]["false_refusal"] <= 0.05
     assert 0 < decision.threshold < decision.model_threshold <= 1
+
+
+def test_careful_mode_ships_fitted_on_the_same_signals():
+    """A refit that changes the signals drops careful mode's decisions (scripts/fit_calibration.py says so): the
+    shipped calibration must carry them again, refitted with --careful, or careful mode silently falls back."""
+    from assistant.answering.calibration import Decision
+
+    default = set(Decision.load().weights)
+    for name in ("careful", "careful_several"):
+        decision = Decision.load(name)
+        assert decision is not None and set(decision.weights) == default | {"model"}, \
+            f"{name}: refit with python scripts/fit_calibration.py --careful"
