@@ -124,11 +124,12 @@ def _states_a_number(sentences: list[str], focus: str | None, question: str | No
     QUESTION that asks a count (None: one asking a day), not a date or a time, nor a number the question itself
     names (「2023年北京…指标有多少个」 is not answered by 2023)."""
     named = re.findall(r"\d+(?:\.\d+)?|[零一二两三四五六七八九十百千万亿]{2,}", question or "")
+    amount = question is not None and asks_amount(question)
     for s in sentences:
         if focus is not None and focus not in s:
             continue
         rest = NOT_A_COUNT.sub(" ", s) if question is not None else YEAR.sub("", s)
-        if question is not None and asks_amount(question):
+        if amount:
             rest = PERCENT.sub(" ", rest)  # 「营收为多少」 of 「仅增长2.18%」: a change, not the amount asked
         if question is not None and not ASKS_DURATION.search(question):
             rest = SPAN_OF_TIME.sub(" ", rest)

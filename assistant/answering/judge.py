@@ -123,7 +123,7 @@ def _sentences(hit: Hit) -> list[tuple[int, int]]:
         text = hit.paragraph.text[s:e]
         if ASKING.search(text.strip()) or SITE_TALK.search(text) or CUT_OFF.search(text):
             continue
-        m = CONNECTOR.match(hit.paragraph.text[s:e])
+        m = CONNECTOR.match(text)
         if m and m.end() < e - s:
             s += m.end()  # quote the claim, not the "比如," that joins it to the previous sentence
         out.append((s, e))
@@ -224,7 +224,8 @@ def names_absent(text: str, best: list[Sentence], words: Words, lexicon: Lexicon
     names = [n for n in dict.fromkeys(words.names(text)) if len(n) >= 2]
     if not names or not best:
         return 0.0
-    around = "\n".join(context_text(s.paragraph, lexicon) for s in best)
+    paragraphs = {s.paragraph.id: s.paragraph for s in best}.values()  # the best sentences often share one
+    around = "\n".join(context_text(p, lexicon) for p in paragraphs)
     return sum(n not in around for n in names) / len(names)
 
 

@@ -49,6 +49,8 @@ ASKS_SHARE = re.compile(r"率|比例|占|比重|份额|成数|涨|跌|增|降|�
 def asks_amount(question: str) -> bool:
     """QUESTION asks how much or how many of something, not a share or a change: a percentage does not answer it."""
     return not ASKS_SHARE.search(question)
+
+
 ASKS_WHEN = re.compile(r"何时|哪天|哪一天|什么时候|啥时候|几月|几号|日期|什么时间|(?<![多长])时间[？?。\s]*$|when\b|what date",
                        re.I)
 # a day, not an hour: 「18：30分」 or 「下午」 says when in the day, not which day
