@@ -245,3 +245,56 @@ def test_a_snippet_cut_where_its_answer_would_begin_is_never_quoted():
     text = "新款手机基本敲定，竟然长这样！可惜处理器是"
     hit = Hit(Paragraph("p1", "phone.txt", 1, None, text, 0, len(text)), 1.0)
     assert [text[s:e] for s, e in _sentences(hit)] == ["新款手机基本敲定，竟然长这样！"]
+
+
+def test_a_figure_for_a_quarter_a_half_or_a_month_needs_that_part_of_the_year_named():
+    from assistant.answering.pinned import periods, unmentioned_periods
+
+    assert periods("2023一季度GDP，第三季度，Q2，1-3月份，上半年，前六个月，2022年8月份，今年八月") == {
+        ("季", 1), ("季", 3), ("季", 2), ("半年", 1), ("月", 8)}
+    assert periods("8月30日发布，1-8月累计，12月下旬，一个月，统一季度") == set()  # days, running totals, spans
+    # the whole year's figure, or a running total, is not the quarter's or the month's
+    assert unmentioned_periods("2022年一季度全省经济增长率是多少", ["2022年全省经济预期增长5.5%左右"]) == ["一季度"]
+    assert unmentioned_periods("2022年8月汽车出口量", ["1-8月累计出口181.7万辆"]) == ["8月"]
+    assert unmentioned_periods("2022年一季度全省经济增长率是多少", ["第一季度全省生产总值同比增长4.8%"]) == []
+    assert unmentioned_periods("上半年营收多少", ["公司1-6月实现营收42.2亿元"]) == []
+
+
+def test_a_quarters_figure_is_not_answered_by_the_years_and_a_yes_no_about_a_month_is_answered(tmp_path, embedder):
+    a = assistant_over(tmp_path, embedder, {"gdp.txt": "2022年山城经济预期增长5.5%左右，全年工作目标已经确定。",
+                                            "visit.txt": "巡查组于2018年10月17日进驻，工作了一个月左右。"})
+    answer = a.ask("2022年一季度山城经济增长了多少？", sources=["gdp.txt"])
+    assert answer.refused and "一季度" in answer.answer, answer.answer
+    answer = a.ask("巡查组是9月进驻的吗？", sources=["visit.txt"])  # the report's own month answers it
+    assert not answer.refused and "10月17日" in answer.answer, answer.answer
+
+
+def test_a_relay_leg_an_episode_or_a_match_is_one_of_a_series_and_a_role_is_asked_of_the_cast():
+    from assistant.answering.pinned import other_edition, pinned, pinned_gap
+
+    assert other_edition("谁是第一棒火炬手", "第二棒火炬手是世界冠军郭丹丹")
+    assert not other_edition("谁是第一棒火炬手", "第一棒火炬手罗致焕从第二棒手中……")
+    assert pinned_gap("梁冠华在《相逢时节》中演的谁", ["6位老戏骨都在《相逢时节》中起到极好的衬托作用"]) == "演员"
+    assert pinned_gap("梁冠华在《相逢时节》中演的谁", ["梁冠华饰张立新，戏份不多却很出彩"]) is None
+    assert not pinned("《远山》的导演是谁") and not pinned("基层党组织扮演什么角色？")  # no cast asked
+
+
+def test_a_group_is_named_by_its_letter():
+    from assistant.answering.pinned import pinned, pinned_gap
+
+    assert pinned_gap("世界杯德国队在哪个组", ["11月23日，德国队在揭幕战前合影"]) == "分组"
+    assert pinned_gap("世界杯德国队在哪个组", ["德国队与西班牙、日本同在E组"]) is None
+    assert not pinned("是哪个组织负责的") and not pinned("由哪个巡视组负责")
+
+
+def test_a_download_link_and_a_bare_magnitude_are_never_the_answer():
+    from assistant.answering.compose import _mention
+    from assistant.answering.judge import _sentences
+    from assistant.answering.retrieve import Hit
+    from assistant.ingest.document import Paragraph
+
+    text = "《超越》讲述短道速滑运动员的故事。《超越》百度网盘高清免费资源在线观看： 链接：https://pan.example.com/s/1vX30"
+    hit = Hit(Paragraph("p1", "film.txt", 1, None, text, 0, len(text)), 1.0)
+    assert [text[s:e] for s, e in _sentences(hit)] == ["《超越》讲述短道速滑运动员的故事。"]
+    assert _mention("资产总计28.8万亿元，工业增加值增长9.6%", "工业增加值增长了多少？", False) == "9.6%"
+    assert _mention("2020年的出生率为4.84‰，首次低于5‰", "2021年人口出生率", False) == "4.84‰"

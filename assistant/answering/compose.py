@@ -23,8 +23,11 @@ ENGLISH_NOTE = "The report is in Chinese; the answer quotes it verbatim:\n"
 FRAME = re.compile(r"(比如|例如|同时|此外|另外|其中|首先|其次|再次|最后)?[,，、:：\s]*"
                     r"((有的|一些|个别|部分|不少)(地方|中央单位|单位|部门|省份|市县|企业|被巡视地方和单位)?(被指出|被普遍指出|存在)?)?[,，:：\s]*")
 ITEM_END = re.compile(r"[；;。！!？?]")
-_COUNT = re.compile(r"(?:\d+(?:\.\d+)?|[零一二两三四五六七八九十百千万亿]+)\s*(?:个|家|名|位|项|次|轮|批|人|所|条|件|省|市|县|户|元|"
-                    r"亩|吨|座|处|倍|成|公里|千米|米|千瓦|兆瓦|万|亿|%|％)?")
+# (a Chinese numeral starts with a digit: 「28.8万亿元」 holds one count, not a second one 「亿元」)
+_COUNT = re.compile(r"(?:\d+(?:\.\d+)?|[零一二两三四五六七八九十][零一二两三四五六七八九十百千万亿]*)\s*(?:个|家|名|位|项|次|轮|批|人|所|条|件|省|市|"
+                    r"县|户|元|亩|吨|座|处|倍|成|公里|千米|米|千瓦|兆瓦|万|亿|%|％|‰)?")
+# 「增长了多少」 asks a change, told as a rate when the sentence gives one (「增长9.6%」 rather than the 28.8万亿元 beside it)
+ASKS_CHANGE = re.compile(r"(?:涨|跌|增长|下降|上升|提高|减少|回落|下滑|增加)了?(?:多少|几)")
 _DATE = re.compile(r"(?:\d{4}年)?\d{1,2}月(?:\d{1,2}日)?(?:[上中下]旬)?|\d{4}年|\d{1,2}日")
 # 「10个月」「6至12个月」「半年」 are durations; 「10月」 is a month and 「2018年」 a year (four digits)
 _DURATION = re.compile(r"(?<![\d.])(?:\d{1,3}(?:\.\d+)?|[一二两三四五六七八九十半]+)\s*(?:[至到~～\-]\s*\d{1,3}\s*)?"
@@ -172,8 +175,10 @@ def _mention(sentence: str, question: str, wants_date: bool) -> str | None:
         return found[0].group(0) if len(found) == 1 else None  # an English question names no unit to match
     best, best_share = None, 0  # a count followed by nothing the question says is not led with
     q = set(question) - FUNCTION_CHARS
-    rates = [m for m in found if PERCENT.fullmatch(m.group(0))] if ASKS_RATE.search(question) else []
-    if rates:  # 「GDP增长率」 is led by 2.6%, not the GDP — the first one when nothing beside them tells them apart
+    rates = [m for m in found if PERCENT.fullmatch(m.group(0))] \
+        if ASKS_RATE.search(question) or ASKS_CHANGE.search(question) else []
+    if rates:  # 「GDP增长率」「增长了多少」 are led by 2.6%, not the GDP — the first one when nothing beside them tells
+        # them apart
         found = rates
     unit = ASKS_UNIT.search(question)  # 「多少个巡视组」: a count in 个 when the sentence has one
     if unit and unit.group(1) and any(m.group(0).endswith(unit.group(1)) for m in found):

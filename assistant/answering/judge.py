@@ -15,7 +15,7 @@ from assistant.answering.calibration import MAX_PARAGRAPHS, NO_WORDS_PARAGRAPHS,
 from assistant.answering.gaps import (DIGITS, NUMBER, asked_attribute, asked_term, defines, gaps, mentioned_term,
                                      mentioned_words,
                                       missing_numbers, phrase_split, undefined_term, unmentioned_years)
-from assistant.answering.pinned import gives_pinned, other_edition, pinned, pinned_gap
+from assistant.answering.pinned import gives_pinned, other_edition, pinned, pinned_gap, unmentioned_periods
 from assistant.answering.retrieve import Hit, Query
 from assistant.answering.romanized import unnamed_places
 from assistant.answering.understand import QUANTITY, YES_NO
@@ -107,10 +107,12 @@ ASKING = re.compile(r"[？?]\s*$|^问(?![题候答卷诊责])|(?:谁|什么|多�
 
 
 # A sentence in which the site talks to its reader (「感谢你花时间阅读这篇文章…欢迎各位再次大驾光临」, 「抖音专题帮您找到
-# 更多…内容」, 「下载法广应用程序跟踪国际时事」) is page furniture fused into the text: it answers nothing.
+# 更多…内容」, 「下载法广应用程序跟踪国际时事」, 「…百度网盘高清免费资源在线观看： 链接：https://…」) is page furniture
+# fused into the text: it answers nothing.
 SITE_TALK = re.compile(r"感谢(您|你|大家)?(花时间)?(的)?(阅读|观看|收看|浏览)|欢迎.{0,6}(再次|下次)?.{0,4}光临|在本站|本站(查找|搜索|推荐)|"
                        r"帮(您|你)找到|下载.{0,8}(应用程序|客户端|APP|App|app)|新闻信|订阅(我们|本)|点击(查看|阅读|进入|下载)|"
-                       r"(关注|搜索).{0,8}公众号|更多.{0,10}(精彩|内容).{0,4}(请|敬请|尽在|点击)")
+                       r"(关注|搜索).{0,8}公众号|更多.{0,10}(精彩|内容).{0,4}(请|敬请|尽在|点击)|"
+                       r"网盘|免费(观看|播放|下载)|高清.{0,6}资源|下载地址|(链接|地址)[:：]\s*https?://")
 
 
 # A snippet cut where its answer would begin (「可惜处理器是」, 「冠军为」): scraped search results stop mid-sentence.
@@ -268,11 +270,12 @@ def assess(query: Query, hits: list[Hit], words: Words, lexicon: Lexicon, readin
         return Assessment(False, "没有相关的句子", [])
     texts = [context_text(h.paragraph, lexicon) for h in hits]  # each hit with its heading and the claim it shows
     contexts = texts[:MAX_PARAGRAPHS]
-    # the question pins a year, a count or an ordinal the text never names: it speaks of another (第三轮 of 第二轮)
-    # — unless it asks whether that is so (「是不是超过20个？」 is answered by the report's own count)
+    # the question pins a year, a count, an ordinal or a part of the year (一季度, 8月) the text never names: it
+    # speaks of another (第三轮 of 第二轮, the whole year's figure) — unless it asks whether that is so
+    # (「是不是超过20个？」 is answered by the report's own count)
     asks_whether = getattr(reading, "shape", "") == "yesno" or bool(YES_NO.search(query.text))
-    missing = unmentioned_years(query.text, contexts) or ([] if asks_whether else missing_numbers(query.text,
-                                                                                                  contexts))
+    missing = unmentioned_years(query.text, contexts) or ([] if asks_whether else missing_numbers(query.text, contexts)
+                                                          or unmentioned_periods(query.text, contexts))
     missing = missing or unnamed_places(query.text, words, lexicon.read_as)  # 「…in Guizhou」 of a report without 贵州
     if missing:
         return Assessment(False, f"报告中没有提到{'、'.join(f'“{m}”' for m in missing)}，无法回答这个问题", [])

@@ -56,9 +56,9 @@ ASKS_WHEN = re.compile(r"何时|哪天|哪一天|什么时候|啥时候|几月|�
 # a day, not an hour: 「18：30分」 or 「下午」 says when in the day, not which day
 WHEN = re.compile(r"\d{1,2}\s*月|\d{1,2}\s*日|\d{4}\s*[-/.年]\s*\d{1,2}|[一二三四五六七八九十]+月|[上中下]旬|年底|年初|月底|"
                   r"月初|昨天|今天|明天|前天|当天|近日|日前|本周|上周|下周|周[一二三四五六日末]|星期")
-ASKS_CAST = re.compile(r"主演|谁演|演员(有|是)|饰演|扮演者|出演")
+ASKS_CAST = re.compile(r"主演|谁演|演员(有|是)|饰演|扮演者|出演|(?<![导表讲推上开扮])演(?:的是|的|是)?(?:谁|哪个角色|什么角色)")
 # a cast is named with 主演/饰演…; 「演员阵容很强大」 names none
-CAST = re.compile(r"主演|饰演|出演|领衔|主角|扮演|演员(?:有|是|表|包括|[:：])|加盟|搭档|联袂")
+CAST = re.compile(r"主演|(?<![装服修掩粉文首配])饰|出演|演的是|角色是|领衔|主角|扮演|演员(?:有|是|表|包括|[:：])|加盟|搭档|联袂")
 # (「这几年」「近几个月」 name a span the asker lived through, they ask nothing)
 ASKS_DURATION = re.compile(r"多久|多长时间|多少(?:天|年|个月|周)|(?<![这那近前后头])几(?:天|年|个月|周)(?![前后])")
 DURATION = re.compile(r"(?<![\d.月])(?:\d{1,3}(?:\.\d+)?|[一二两三四五六七八九十百几半]+)\s*(?:个)?(?:天|日|周|星期|个月|年|小时)"
@@ -70,8 +70,12 @@ SPAN_AFTER = re.compile(_SPAN)
 SPAN_OF_TIME = re.compile(r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百几半]+)" + _SPAN)
 
 
+# which group a team or a contestant is drawn in (「德国队在哪个组」) is told by the group's letter or number
+ASKS_GROUP = re.compile(r"(?:哪个|哪一个?|什么|哪)\s*(?:小)?组(?![织成建合员长])|分在哪")
+GROUP = re.compile(r"(?<![A-Za-z])[A-Ha-h]\s*组|第\s*(?:\d+|[一二三四五六七八九十]+)\s*(?:小)?组|同组|同一(?:小)?组")
+
 PINNED = ((ASKS_WHEN, WHEN, "时间"), (ASKS_VENUE, VENUE, "地点"), (ASKS_RATE, RATE, "比率"), (ASKS_CAST, CAST, "演员"),
-          (ASKS_DURATION, DURATION, "时长"))
+          (ASKS_DURATION, DURATION, "时长"), (ASKS_GROUP, GROUP, "分组"))
 
 
 def pinned(question: str) -> list[tuple[re.Pattern, str]]:
@@ -141,7 +145,7 @@ def pinned_gap(question: str, sentences: list[str], known: Callable[[str], bool]
 # Which one of a series a text speaks of: a year (2022), an edition or a round (第28届, 第二次), or the number of a
 # numbered name (神舟十六号, 地铁19号线: its kind is the name). A sentence on one that names the one before it as well
 # (「神舟十六号…与神舟十五号完成轮换」) still names the one asked.
-EDITION = re.compile(r"第\s*(\d+|[零一二两三四五六七八九十百]+)\s*(届|次|季|期|轮|代)")
+EDITION = re.compile(r"第\s*(\d+|[零一二两三四五六七八九十百]+)\s*(届|次|季|期|轮|代|棒|集|场)")
 NUMBERED = re.compile(r"([\u4e00-\u9fff]{2})\s*(\d+|[零一二两三四五六七八九十百]+)\s*号")
 # an instance, a trial, a phase or a quarter counted without 第 (一审/二审, 一期/二期, 一季度), a half year, and a model or
 # a class named by letters and a number (MIX4, U14组, Q3): another number of the same kind is another one
@@ -195,3 +199,41 @@ def other_edition(question: str, sentence: str) -> bool:
             return True
     return False
 
+
+
+# The part of a year a figure is for: a quarter (一季度, 第一季度, Q1, 1-3月), a half (上半年, 1-6月) or a month (8月, 八月 —
+# not a day's 8月30日). A figure for the whole year, or another quarter, is not the one asked.
+QUARTER = re.compile(r"(?<![第零一二两三四五六七八九十百同这那每统单唯])([一二三四1-4])\s*季度|第\s*([一二三四1-4])\s*季度|(?<![A-Za-z])[Qq]([1-4])(?!\d)|"
+                     r"(?<![\d\-])(1|4|7|10)\s*[-—至到~～]\s*(3|6|9|12)\s*月")
+HALF = re.compile(r"([上下])半年|(?<![\d\-])(1|7)\s*[-—至到~～]\s*(6|12)\s*月|前(6|六)个月")
+MONTH = re.compile(r"(?<![\d\-—至到~～])(1[0-2]|0?[1-9])\s*月(?:份)?(?!\s*\d|\s*[上中下]旬|[底初末])|"
+                   r"(?:(?<=年)|(?<![\u4e00-\u9fff]))(十[一二]|[一二三四五六七八九十])月(?:份)?(?![一二三四五六七八九十\d])")
+_Q = {"一": 1, "二": 2, "三": 3, "四": 4}
+
+
+def periods(text: str) -> set[tuple[str, int]]:
+    """The parts of a year TEXT names: ("季", 1) for a first quarter, ("半年", 1) for the first half, ("月", 8)."""
+    out = set()
+    for m in QUARTER.finditer(text):
+        if m.group(4):
+            out.add(("季", (int(m.group(4)) + 2) // 3))
+        else:
+            q = m.group(1) or m.group(2) or m.group(3)
+            out.add(("季", _Q.get(q) or int(q)))
+    for m in HALF.finditer(text):
+        out.add(("半年", 1 if (m.group(1) == "上" or m.group(2) == "1" or m.group(4)) else 2))
+    for m in MONTH.finditer(text):
+        out.add(("月", int(m.group(1)) if m.group(1) else cn_value(m.group(2))))
+    return out
+
+
+def unmentioned_periods(question: str, texts: list[str]) -> list[str]:
+    """The quarter, half year or month QUESTION asks a figure for (「2022年一季度…增长率」) that none of TEXTS names:
+    their figures are for another part of the year, or the whole of it. Named as the question writes it."""
+    asked = periods(question)
+    if not asked:
+        return []
+    said = periods("\n".join(texts))
+    if not (asked - said):
+        return []
+    return [m.group(0) for p in (QUARTER, HALF, MONTH) for m in p.finditer(question) if periods(m.group(0)) - said]
