@@ -276,7 +276,8 @@ def test_a_relay_leg_an_episode_or_a_match_is_one_of_a_series_and_a_role_is_aske
     assert not other_edition("谁是第一棒火炬手", "第一棒火炬手罗致焕从第二棒手中……")
     assert pinned_gap("梁冠华在《相逢时节》中演的谁", ["6位老戏骨都在《相逢时节》中起到极好的衬托作用"]) == "演员"
     assert pinned_gap("梁冠华在《相逢时节》中演的谁", ["梁冠华饰张立新，戏份不多却很出彩"]) is None
-    assert not pinned("《远山》的导演是谁") and not pinned("基层党组织扮演什么角色？")  # no cast asked
+    assert [w for _, w in pinned("《远山》的导演是谁")] == ["导演"]  # a director, not the cast
+    assert not pinned("基层党组织扮演什么角色？")
 
 
 def test_a_group_is_named_by_its_letter():
@@ -298,3 +299,19 @@ def test_a_download_link_and_a_bare_magnitude_are_never_the_answer():
     assert [text[s:e] for s, e in _sentences(hit)] == ["《超越》讲述短道速滑运动员的故事。"]
     assert _mention("资产总计28.8万亿元，工业增加值增长9.6%", "工业增加值增长了多少？", False) == "9.6%"
     assert _mention("2020年的出生率为4.84‰，首次低于5‰", "2021年人口出生率", False) == "4.84‰"
+
+
+def test_a_director_is_named_beside_the_word_for_it():
+    from assistant.answering.pinned import pinned, pinned_gap
+
+    assert pinned_gap("《远山》的导演是谁", ["2023年，又有了中国版《远山》，豆瓣评分8.0"]) == "导演"
+    assert pinned_gap("《远山》的导演是谁", ["《远山》是一部由李一执导的电影"]) is None
+    assert not pinned("巡视组组长是谁") and not pinned("这次是谁带队的")  # someone asked, not a director
+
+
+def test_the_sentence_that_names_the_director_is_the_answer(tmp_path, embedder):
+    a = assistant_over(tmp_path, embedder, {"film.txt": (
+        "2023年，又有了中国版《远山》。《远山》上映五天，豆瓣评分8.0，在国产片中已算是不错的分数。"
+        "《远山》是一部由李一执导、王二监制的电影，翻拍自日本电影。")})
+    answer = a.ask("《远山》中国版的导演是谁")
+    assert not answer.refused and "李一" in answer.citations[0].quote, answer.answer

@@ -70,12 +70,17 @@ SPAN_AFTER = re.compile(_SPAN)
 SPAN_OF_TIME = re.compile(r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百几半]+)" + _SPAN)
 
 
+# who directed a film or a show (「导演是谁」「谁执导的」) is told beside 导演 or 执导: a sentence on the film that names
+# neither says something else about it
+ASKS_DIRECTOR = re.compile(r"导演(?:是谁|是|有|为)|谁(?:导演|执导|导的|拍的)|(?:执导|导演)(?:的)?(?:是|者)?[？?。\s]*$")
+DIRECTOR = re.compile(r"导演|执导|编导|导筒")
+
 # which group a team or a contestant is drawn in (「德国队在哪个组」) is told by the group's letter or number
 ASKS_GROUP = re.compile(r"(?:哪个|哪一个?|什么|哪)\s*(?:小)?组(?![织成建合员长])|分在哪")
 GROUP = re.compile(r"(?<![A-Za-z])[A-Ha-h]\s*组|第\s*(?:\d+|[一二三四五六七八九十]+)\s*(?:小)?组|同组|同一(?:小)?组")
 
 PINNED = ((ASKS_WHEN, WHEN, "时间"), (ASKS_VENUE, VENUE, "地点"), (ASKS_RATE, RATE, "比率"), (ASKS_CAST, CAST, "演员"),
-          (ASKS_DURATION, DURATION, "时长"), (ASKS_GROUP, GROUP, "分组"))
+          (ASKS_DURATION, DURATION, "时长"), (ASKS_GROUP, GROUP, "分组"), (ASKS_DIRECTOR, DIRECTOR, "导演"))
 
 
 def pinned(question: str) -> list[tuple[re.Pattern, str]]:
