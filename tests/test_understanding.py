@@ -12,12 +12,40 @@ HISTORY = [{"role": "user", "content": "交通扶贫存在什么问题？"},
 
 
 @pytest.mark.parametrize("message", ["你好", "谢谢，很有帮助", "你能做什么？", "好的明白了", "hi", "How are you?", "最近怎么样？",
-                                     "Good morning!"])
+                                     "Good morning!", "我心情不好", "我不懂", "还是没看懂"])
 @pytest.mark.parametrize("history", [None, HISTORY])
 def test_small_talk_is_answered_as_such_never_with_report_quotes(assistant, message, history):
     d = assistant.ask(message, history).to_dict()
     assert d["citations"] == [] and not d["refused"]
     assert "[1]" not in d["answer"] and d["answer"]
+
+
+@pytest.mark.parametrize("message", ["你觉得呢？", "你怎么看待这件事", "What do you think?"])
+@pytest.mark.parametrize("history", [None, HISTORY])
+def test_the_assistants_own_view_is_declined_without_quotes(assistant, message, history):
+    d = assistant.ask(message, history).to_dict()
+    assert d["refused"] and d["citations"] == [] and ("个人看法" in d["answer"] or "opinion" in d["answer"])
+
+
+def test_what_the_report_says_asked_as_a_view_is_answered_from_it(assistant):
+    ans = assistant.ask("你觉得扶贫干部的激励够不够？")  # names the report's words: what it says is the answer
+    assert not ans.refused and ans.citations
+
+
+def test_asking_for_detail_expands_the_previous_answer_and_alone_asks_for_a_question(assistant):
+    q = "巡视组什么时候进驻的？"
+    first = assistant.ask(q)
+    history = [{"role": "user", "content": q}, {"role": "assistant", "content": first.answer}]
+    for message in ("能说详细点吗", "还有呢？"):
+        more = assistant.ask(message, history)  # more on the same question, not the same quote again
+        assert not {c.quote for c in first.citations} & {c.quote for c in more.citations}, more.answer
+    alone = assistant.ask("能说详细点吗").to_dict()
+    assert alone["citations"] == [] and "上一个问题" in alone["answer"]
+
+
+def test_a_who_question_the_report_cannot_answer_is_refused_not_small_talk(assistant):
+    d = assistant.ask("特朗普是谁").to_dict()
+    assert d["refused"] and d["citations"] == [] and "报告问答助手" not in d["answer"]
 
 
 def test_an_introduction_offers_examples_drawn_from_the_indexed_report(assistant):

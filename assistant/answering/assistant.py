@@ -12,7 +12,7 @@ from typing import Any, Callable, Iterator, Sequence
 from assistant import backends as backends_mod
 from assistant.answering import citations, shape, small_talk, understand
 from assistant.answering.calibration import Decision
-from assistant.answering.conversation import contextualize
+from assistant.answering.conversation import MORE, contextualize, user_turns
 from assistant.answering.judge import Assessment, assess
 from assistant.answering.model_judge import ModelJudge, evidence
 from assistant.answering.question import WIDTH, clean_history, clean_question, clean_sources, fix_typos, normalise
@@ -145,6 +145,8 @@ class Assistant:
         past = clean_history(history)
         scope = self.retriever.scope(chosen)  # the reports asked about, with their own word statistics
         reading = self._understand(q, scope)
+        if not user_turns(past) and reading.intent == "question" and MORE.match(reading.text.strip()):
+            reading.intent = "needs_context"  # 「说详细点」 with nothing said before it to expand on
         prep = _Prepared(q, Query(reading.text), past, reading=reading, sources=chosen)
         prep.notices.extend(reading.notes)
         if reading.intent != "question":

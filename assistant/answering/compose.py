@@ -78,14 +78,17 @@ def plain(assessment: Assessment, max_sentences: int, exclude: tuple[str, ...] =
 def number(query: Query, assessment: Assessment, max_sentences: int, wants_date: bool) -> tuple[str, list[Citation]]:
     """The number or date asked for first, then the sentences that state one of its kind: once it is found, a quoted
     sentence without one adds nothing to the answer."""
-    quoted = select(assessment.sentences, max_sentences)  # the number led with is one the answer quotes
-    ranked = [s for s in assessment.sentences if s in quoted and NUMBER.search(s.text)]
+    # what the previous answer quoted is not given again (「还有呢？」); the number led with is one the answer quotes
+    sentences = [s for s in assessment.sentences if not _given(s.text, query.exclude)] if query.exclude \
+        else assessment.sentences
+    quoted = select(sentences, max_sentences)
+    ranked = [s for s in sentences if s in quoted and NUMBER.search(s.text)]
     if wants_date or ASKS_WHEN.search(query.text):  # the date led with dates the event asked (加冕, not a wedding)
         event = when_event(query.text)
         ranked = [s for s in ranked if names_event(event, s.text)]
     found = next((m for m in (_mention(s.text, query.text, wants_date) for s in ranked) if m), None)
     holds = (lambda s: _states(s.text, query.text, wants_date)) if found else None
-    text, citations = plain(assessment, max_sentences, keep=holds)
+    text, citations = plain(assessment, max_sentences, query.exclude, keep=holds)
     return (f"{found}——{text}" if found and citations else text), citations
 
 
@@ -228,7 +231,9 @@ def bare(text: str) -> str:
 
 
 def _given(text: str, exclude: tuple[str, ...]) -> bool:
-    return any(e and (e in text or text in e) for e in exclude)
+    """TEXT is one of the quotes given before (EXCLUDE), or holds one or is held by one, punctuation aside."""
+    said = bare(text)
+    return bool(said) and any(e and (e in said or said in e) for e in map(bare, exclude))
 
 
 def _merge(chosen: list[Sentence]) -> list[tuple[Sentence, Sentence]]:

@@ -13,7 +13,11 @@ from assistant.answering.retrieve import Query
 REFERS_BACK = re.compile(r"这些|这个|那些|那个|上述|以上|其中|前面|刚才|该|它们?|他们|这方面|这一块|这块|这部分|这一条")
 ELLIPTIC = re.compile(r"^(那么?|还有|另外|此外|那个|and|what about|how about)|呢[？?!！。\s]*$", re.I)
 MORE = re.compile(r"^(还有呢|还有吗|还有别的吗?|还有其他的?吗?|其他的?呢|别的呢|还有什么|继续|接着说|再说说|more|what else|"
-                  r"anything else)[？?!！。\s]*$", re.I)
+                  r"anything else|"
+                  # 「能说详细点吗」: more of the same topic than the answer quoted
+                  r"(能|能不能|可以|可不可以|请|麻烦)?(再)?(说|讲|解释|介绍)(得|的)?(再)?(详细|具体|清楚|细)(一)?(点|些)(吗|儿|呢)?|"
+                  r"(再|请|能)?(详细|具体|展开)(地)?(说说|讲讲|说一下|讲一下|介绍一下|点|一点|些)(吗|呢)?|"
+                  r"(tell me )?more( details?)?( please)?|(can you )?elaborate|explain more|go on)[？?!！。\s]*$", re.I)
 _ORDINAL = "一二三四五六七八九十"
 POSITION = re.compile(r"第\s*([一二三四五六七八九十]|\d{1,2})\s*(条|个|点|项|种|句|部分|方面|块|大块|节|章)|"
                       r"(最后|倒数第一|末尾)(那|一)?(条|个|点|项|部分|方面)|(后面|前面|上面)那(条|个|点|项)|"
@@ -24,6 +28,7 @@ LOCATE = re.compile(r"(哪|什么)(一)?(个)?(部分|节|章|段|块|小标题|
                     r"出自哪|出处(在|是)|原文在哪|which (part|section|paragraph)|where (does|did) (it|the report) (say|mention)",
                     re.I)
 _ITEM_START = re.compile(r"(?<![\d.])(?:\d{1,2}[.、．)）](?!\d)|[（(]\d{1,2}[)）]|[①②③④⑤⑥⑦⑧⑨⑩])\s*")
+LEAD = re.compile(r"^[^——\n]{1,24}——")  # the number or date an answer leads with (「15个——」) is not part of its quote
 _MARKED = re.compile(r"[^\[\]。；;\n]+?(?=\[\d+\])")
 
 
@@ -46,7 +51,7 @@ def items(answer: str) -> list[str]:
     found = [body[m.end():(starts[i + 1].start() if i + 1 < len(starts) else len(body))] for i, m in enumerate(starts)]
     if len(found) < 2:
         found = [m.group(0) for m in _MARKED.finditer(body)]
-    cleaned = [MARKER.sub("", f).strip(" ：:，,。；;、\n") for f in found]
+    cleaned = [LEAD.sub("", MARKER.sub("", f)).strip(" ：:，,。；;、\n") for f in found]
     return [c for c in cleaned if len(c) >= 2]
 
 

@@ -16,8 +16,15 @@ _SMALL_TALK = re.compile(
     r"谢谢你?|谢了|多谢|感谢|非常感谢|辛苦了|thanks|thank you|thx|再见|拜拜|回头见|bye|goodbye|see you|"
     r"好的|好吧|好|嗯嗯?|哦|噢|ok|okay|明白了?|知道了|收到|懂了|了解了?|行|可以|没问题|很有帮助|有帮助|太棒了|不错|厉害|"
     r"good|great|cool|nice|got it|a lot|so much|that was|this was|very|really|useful|helpful|很好|挺好|哈哈+|呵呵|"
-    r"不好意思|抱歉|对不起|打错字了?|打错了|没事|没别的问题了?|没有别的问题了?|没有问题了|没问题了|没事了|就这样吧?|先这样吧?)",
+    r"不好意思|抱歉|对不起|打错字了?|打错了|没事|没别的问题了?|没有别的问题了?|没有问题了|没问题了|没事了|就这样吧?|先这样吧?|"
+    # how the person feels, or that they did not follow: a remark to the assistant, not a lookup
+    r"(我|俺)?(还是|有点|完全|真的|实在)?(不懂|不明白|没懂|没看懂|看不懂|听不懂|没听懂|搞不懂|弄不懂|糊涂了?|晕了?)|"
+    r"(我|俺)?(今天|最近|现在)?(的)?(心情|情绪)(不太?好|很?差|很?好|不错|低落|糟糕)|"
+    r"(我|俺)(今天|最近|现在)?(好|很|有点|真)?(累|烦|难过|伤心|开心|高兴|无聊|郁闷|焦虑)(了|死了)?)",
     re.I)
+# Asking the assistant's own view (「你觉得呢？」「你怎么看」): it quotes the reports and holds no opinion of its own.
+_OPINION = re.compile(r"(你|您)(个人)?(觉得|认为|感觉|怎么看|如何看|怎么想|咋看|的看法|的观点|的意见|的想法|有什么看法|有啥看法|看呢|说呢)|"
+                      r"what do you think|your (opinion|view)", re.I)
 _FILLER = re.compile(r"[\s\W_]|啊|呀|哈|啦|呢|吧|的|哦|了|嘛|喔|你|您|大家|老师|各位|小助手|助手|机器人", re.I)
 # Questions about the assistant itself.
 _META = re.compile(
@@ -49,7 +56,7 @@ _EVERYDAY = re.compile(r"股市|股票|基金|房价|彩票|好吃|美食|菜谱
                        r"\d+\s*[加减乘除+\-*/×÷]\s*\d+|等于几|等于多少|stock|movie|recipe|football|capital of", re.I)
 _TAGS = re.compile(r"<[^>]{0,200}>")
 _CLAUSE = re.compile(r"[^，,。！!？?；;：:\n]+[，,。！!？?；;：:\n]*")
-_ASKS = re.compile(r"[？?]|吗|么|什么|啥|哪|咋|怎|如何|多少|多久|几|是否|是不是|有没有|有无|能不能|可不可以|想知道|想问|"
+_ASKS = re.compile(r"[？?]|吗|么|什么|啥|哪|谁|咋|怎|如何|多少|多久|几|是否|是不是|有没有|有无|能不能|可不可以|想知道|想问|"
                    r"没有?\s*$|了没|不\s*$|与否|对不对|是吧|呢|说说|讲讲|聊聊|谈谈|查查|看看.{0,6}(问题|情况)|"
                    r"请问|告诉我|说说|讲讲|列|总结|概括|介绍|呢\s*$|\b(what|which|who|when|where|why|how|did|does|do|is|are|"
                    r"was|were|has|have|can|could|list|tell|summar)", re.I)
@@ -99,7 +106,8 @@ class Reading:
     original: str
     text: str  # the actual ask, normalised: what retrieval and the judge see
     intent: str = "question"  # "question", "small_talk", "meta" (about the assistant), "instruction" (no question),
-    # "off_topic" (an everyday question no report answers: the weather, the time)
+    # "off_topic" (an everyday question no report answers: the weather, the time), "opinion" (the assistant's own
+    # view asked, nothing of the reports named), "needs_context" (「说详细点」 with no earlier question)
     shape: str = "plain"  # "overview", "list", "number", "yesno", "plain"
     language: str = "zh"  # "en" when written in English (answered from the Chinese quotes, with a note)
     wants_number: bool = False
@@ -125,6 +133,9 @@ def read(question: str, normalised: str, report_words: Callable[[str], list[str]
     named = report_words(ask)
     if is_small_talk(ask) and not (named and _META.search(_strip_small_talk(ask))):
         r.intent = "meta" if _META.search(_strip_small_talk(ask)) else ("instruction" if dropped else "small_talk")
+        return r
+    if not named and _OPINION.search(ask):
+        r.intent = "opinion"  # 「你怎么看待这件事」 names nothing of the reports: no quote is the assistant's view
         return r
     if dropped and not named and r.language == "zh" and not _ASKS.search(ask):
         r.intent = "instruction"  # what is left after the instructions names nothing of the reports (写一首诗)
