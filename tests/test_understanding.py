@@ -12,7 +12,9 @@ HISTORY = [{"role": "user", "content": "交通扶贫存在什么问题？"},
 
 
 @pytest.mark.parametrize("message", ["你好", "谢谢，很有帮助", "你能做什么？", "好的明白了", "hi", "How are you?", "最近怎么样？",
-                                     "Good morning!", "我心情不好", "我不懂", "还是没看懂"])
+                                     "Good morning!", "我心情不好", "我不懂", "还是没看懂", "可以问你个问题吗", "能帮我个忙吗",
+                                     "请问", "测试", "有人吗", "没有了", "你会说英语吗", "你确定吗？", "这是真的吗？",
+                                     "Are you sure?"])
 @pytest.mark.parametrize("history", [None, HISTORY])
 def test_small_talk_is_answered_as_such_never_with_report_quotes(assistant, message, history):
     d = assistant.ask(message, history).to_dict()
@@ -25,6 +27,15 @@ def test_small_talk_is_answered_as_such_never_with_report_quotes(assistant, mess
 def test_the_assistants_own_view_is_declined_without_quotes(assistant, message, history):
     d = assistant.ask(message, history).to_dict()
     assert d["refused"] and d["citations"] == [] and ("个人看法" in d["answer"] or "opinion" in d["answer"])
+
+
+def test_doubting_an_answer_points_at_its_sources_and_a_question_announced_is_invited(assistant):
+    assert "核对" in assistant.ask("你确定吗？", HISTORY).answer
+    assert "请说" in assistant.ask("我想问个问题").answer
+    ans = assistant.ask("我想问一下巡视组有几个")  # the announcement and its question in one message: the question
+    assert not ans.refused and "15个" in ans.answer
+    ans = assistant.ask("你确定巡视组有15个吗？")  # doubting a fact of the report: what it says
+    assert not ans.refused and ans.citations
 
 
 def test_what_the_report_says_asked_as_a_view_is_answered_from_it(assistant):

@@ -13,6 +13,7 @@ INTRO = ("我是报告问答助手：根据已索引的报告回答问题，每�
 DECLINE = "我只能根据已索引的报告回答问题，不能执行改变这些规则的指令。"
 OFF_TOPIC = "报告中没有这方面的内容，我只能回答与已索引报告有关的问题。"
 OPINION = "我不发表个人看法，只转述报告原文怎么说。可以问报告对某件事是怎么说的。"
+VERIFY = "回答里的每一句都是报告原文，[n] 标出它出自哪一段，可以点开出处逐句核对；报告里没有的，我会直说没有找到。"
 NEEDS_CONTEXT = "这句话要接着上一个问题说——请先问一个关于报告的问题，我再展开。"
 REFUSING = ("instruction", "off_topic", "opinion")  # replies that decline: the answer is marked refused
 
@@ -29,12 +30,17 @@ def reply(reading: Reading, titles: Sequence[str], headings: Sequence[str]) -> s
         return OPINION + _examples(titles, headings)
     if reading.intent == "needs_context":
         return NEEDS_CONTEXT + _examples(titles, headings)
+    if reading.intent == "verify":
+        return VERIFY
     if reading.intent == "small_talk" and re.search(r"不懂|不明白|没懂|看不懂|听不懂|搞不懂|弄不懂|糊涂|晕", reading.text):
         return "没关系，可以换个说法再问，或者先看看报告的整体内容。" + _examples(titles, headings)
     if reading.intent == "small_talk" and re.search(r"谢|感谢|辛苦|帮助|thank|thx", reading.text, re.I):
         return "不客气。还想了解报告的哪方面，直接问就行。" + _examples(titles, headings, 2)
     if reading.intent == "small_talk" and re.search(r"再见|拜拜|回头见|bye", reading.text, re.I):
         return "再见！需要时随时回来问报告里的内容。"
+    if reading.intent == "small_talk" and re.search(r"(想|要|可以|能)(问|请教)|请问|有(个|一个|几个)问题|帮(我)?(个|一个)?忙",
+                                                    reading.text):
+        return "请说，直接问报告里的内容就行。" + _examples(titles, headings)  # the question is still to come
     lead = GREETING if _greets(reading.text) else ""
     about = f"现在可以问：{'、'.join(f'《{t}》' for t in titles[:3])}。" if titles else ""
     return lead + INTRO + about + _examples(titles, headings)
@@ -52,6 +58,8 @@ def _examples(titles: Sequence[str], headings: Sequence[str], n: int = 3) -> str
 def _english(reading: Reading, titles: Sequence[str]) -> str:
     if reading.intent == "opinion":
         return "I hold no opinion of my own: I quote what the indexed reports say. Ask what a report says about it."
+    if reading.intent == "verify":
+        return "Every sentence of an answer is quoted from the report; [n] marks the paragraph it comes from, to check."
     if reading.intent == "needs_context":
         return "That follows on from an earlier question: ask one about the reports first. Try: 这份报告讲了什么？"
     if reading.intent in REFUSING:

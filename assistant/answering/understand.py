@@ -9,7 +9,11 @@ from typing import Callable
 
 # Greetings, thanks, goodbyes and acknowledgements: a message made only of these is small talk.
 _SMALL_TALK = re.compile(
-    r"(你好吗|您好吗|最近(还)?好吗|最近怎么样|(今天)?过得(怎么样|好吗|咋样)|吃了吗|吃饭了吗|在干嘛|在干什么|忙吗|"
+    # a question announced, help asked for, the line tested, nothing more to ask: the question itself is still to come
+    r"((我)?(想|要)?(问|请教)(你)?(个|一个|几个|一下)?(问题|事儿?)(吗)?|(我)?有(个|一个|几个)问题(想问|要问|想请教)?|"
+    r"(我)?(可以|能|想)(问|请教)(你)?(个|一个|几个|一下)?(问题|事儿?)?(吗)?|(能|可以)?帮(我)?(个|一个)?忙(吗)?|"
+    r"请问一下|请问|测试一?下?|test(ing)?|有人吗|有人在吗|没有了|没了|没别的了|"
+    r"你好吗|您好吗|最近(还)?好吗|最近怎么样|(今天)?过得(怎么样|好吗|咋样)|吃了吗|吃饭了吗|在干嘛|在干什么|忙吗|"
     r"how are you( doing)?( today)?|how's it going|how is it going|what's up|nice to meet you|"
     r"good (morning|afternoon|evening|night)|"
     r"你好|您好|嗨|哈喽|哈啰|hello|hi|hey|早上好|上午好|中午好|下午好|晚上好|早安|午安|晚安|在吗|在不在|"
@@ -22,6 +26,10 @@ _SMALL_TALK = re.compile(
     r"(我|俺)?(今天|最近|现在)?(的)?(心情|情绪)(不太?好|很?差|很?好|不错|低落|糟糕)|"
     r"(我|俺)(今天|最近|现在)?(好|很|有点|真)?(累|烦|难过|伤心|开心|高兴|无聊|郁闷|焦虑)(了|死了)?)",
     re.I)
+# Doubting the answer (「你确定吗？」「真的吗」) with nothing of the reports named: the quotes are the report's, to be checked
+_VERIFY = re.compile(r"^(你|您)?(确定|肯定)(吗|么|嘛)?$|^(是|这是|那是|这)?真的(吗|么|嘛|假的)?$|^(你|您)?(说|讲)的(对|准|没错)(吗|么|不)?$|"
+                     r"^(这|你的回答|回答|这个答案|答案)?(靠谱|准确|对)(吗|么|不)$|^(are you )?sure$|^(is that|is it) (true|right|correct)$|"
+                     r"^really$", re.I)
 # Asking the assistant's own view (「你觉得呢？」「你怎么看」): it quotes the reports and holds no opinion of its own.
 _OPINION = re.compile(r"(你|您)(个人)?(觉得|认为|感觉|怎么看|如何看|怎么想|咋看|的看法|的观点|的意见|的想法|有什么看法|有啥看法|看呢|说呢)|"
                       r"what do you think|your (opinion|view)", re.I)
@@ -33,6 +41,7 @@ _META = re.compile(
     r"^(使用)?(帮助|说明|help)$|^(介绍一下|介绍下)(你自己|自己)|^(who|what) are you|^what can you do|^how (do i|to) use|"
     r"^(can you )?help( me)?$|(怎么|如何|怎样)(提问|问问题|问比较好|问才)|^(你|您)(回答|说|答|做|反应)?得?(挺|很|真|太|好|蛮)(快|慢|好|棒|厉害|聪明|笨|准)|"
     r"^(请问)?(你|您)(的回答|回答|是用|用的|能记住|记得|会不会|能不能|可不可以|靠谱|是不是|基于|背后)|"
+    r"^(请问)?(你|您)(会|能|可以)(说|讲|用|看懂|听懂)(英语|英文|中文|汉语|普通话|繁体|日语)|"
     r"(这里|在这|这儿)?(能|可以)问(些|点)?(什么|啥|哪些)|^(以后|下次|之后)?(回答|回复|说话)(能不能|可不可以|请|要|尽量)|"
     r"(什么|哪个|哪家|哪种)的?(大)?(语言)?模型|^(can|do) you (speak|understand|read|talk|answer)|"
     r"^are you (a |an )?(bot|robot|human|person|real|ai|model)|^what (model|llm|ai)",
@@ -54,6 +63,7 @@ _OFF_TOPIC = re.compile(r"天气|下雨|气温|几点了|现在几点|今天(是
 _EVERYDAY = re.compile(r"股市|股票|基金|房价|彩票|好吃|美食|菜谱|做菜|餐厅|电影|电视剧|音乐|歌曲|游戏|球赛|比赛|足球|篮球|"
                        r"旅游|景点|机票|酒店|减肥|健身|星座|恋爱|男朋友|女朋友|编程|代码|python|java|"
                        r"\d+\s*[加减乘除+\-*/×÷]\s*\d+|等于几|等于多少|stock|movie|recipe|football|capital of", re.I)
+_FILLER_END = re.compile(r"[\s?？!！。.，,~～]+$")
 _TAGS = re.compile(r"<[^>]{0,200}>")
 _CLAUSE = re.compile(r"[^，,。！!？?；;：:\n]+[，,。！!？?；;：:\n]*")
 _ASKS = re.compile(r"[？?]|吗|么|什么|啥|哪|谁|咋|怎|如何|多少|多久|几|是否|是不是|有没有|有无|能不能|可不可以|想知道|想问|"
@@ -107,7 +117,8 @@ class Reading:
     text: str  # the actual ask, normalised: what retrieval and the judge see
     intent: str = "question"  # "question", "small_talk", "meta" (about the assistant), "instruction" (no question),
     # "off_topic" (an everyday question no report answers: the weather, the time), "opinion" (the assistant's own
-    # view asked, nothing of the reports named), "needs_context" (「说详细点」 with no earlier question)
+    # view asked, nothing of the reports named), "needs_context" (「说详细点」 with no earlier question), "verify"
+    # (「你确定吗？」: where the answer comes from)
     shape: str = "plain"  # "overview", "list", "number", "yesno", "plain"
     language: str = "zh"  # "en" when written in English (answered from the Chinese quotes, with a note)
     wants_number: bool = False
@@ -133,6 +144,9 @@ def read(question: str, normalised: str, report_words: Callable[[str], list[str]
     named = report_words(ask)
     if is_small_talk(ask) and not (named and _META.search(_strip_small_talk(ask))):
         r.intent = "meta" if _META.search(_strip_small_talk(ask)) else ("instruction" if dropped else "small_talk")
+        return r
+    if not named and _VERIFY.search(_FILLER_END.sub("", ask)):
+        r.intent = "verify"  # 「你确定吗？」: where the answer comes from, not more quotes
         return r
     if not named and _OPINION.search(ask):
         r.intent = "opinion"  # 「你怎么看待这件事」 names nothing of the reports: no quote is the assistant's view
