@@ -151,8 +151,10 @@ class Assistant:
         prep.notices.extend(reading.notes)
         if reading.intent != "question":
             return prep
-        if reading.shape in ("overview", "list") and not past and shape.is_overview(
-                reading, scope.in_scope, self.tokenizer, [scope.title(s) for s in (chosen or scope.sources)]):
+        titles = [scope.title(s) for s in (chosen or scope.sources)]
+        # in a conversation, 「主要问题有哪些？」 may mean the previous topic's; 「这篇报告讲了什么？」 never does
+        if reading.shape in ("overview", "list") and (not past or shape.names_the_whole(reading, self.tokenizer, titles)) \
+                and shape.is_overview(reading, scope.in_scope, self.tokenizer, titles):
             prep.assessment = shape.overview(scope, self.tokenizer, chosen)
             prep.hits = scope.search(prep.query, top_k or self.config.top_k)
             return prep

@@ -54,6 +54,13 @@ def is_overview(reading: Reading, paragraphs: Sequence, words, titles: Sequence[
     return not (unmentioned_years(reading.text, everything) or missing_numbers(reading.text, everything))
 
 
+def names_the_whole(reading: Reading, words, titles: Sequence[str] = ()) -> bool:
+    """The question names the whole document (「这篇新闻讲了什么」) or restates its title: it needs no conversation
+    to be read as asking for the outline."""
+    return bool(DOCUMENT.search(reading.text) and not PART.search(reading.text)) or restates_title(
+        reading.text, words, titles)
+
+
 def restates_title(text: str, words, titles: Sequence[str]) -> bool:
     """Every word the question is about is in a report's title (what the whole report is about)."""
     topic = [w for w in words.topic_words(text) if len(w) >= 2 and w not in ABOUT_THE_REPORT]

