@@ -14,7 +14,8 @@ HISTORY = [{"role": "user", "content": "交通扶贫存在什么问题？"},
 @pytest.mark.parametrize("message", ["你好", "谢谢，很有帮助", "你能做什么？", "好的明白了", "hi", "How are you?", "最近怎么样？",
                                      "Good morning!", "我心情不好", "我不懂", "还是没看懂", "可以问你个问题吗", "能帮我个忙吗",
                                      "请问", "测试", "有人吗", "没有了", "你会说英语吗", "你确定吗？", "这是真的吗？",
-                                     "Are you sure?"])
+                                     "Are you sure?", "can I ask you something?", "I don't understand", "謝謝",
+                                     "可以問你個問題嗎"])
 @pytest.mark.parametrize("history", [None, HISTORY])
 def test_small_talk_is_answered_as_such_never_with_report_quotes(assistant, message, history):
     d = assistant.ask(message, history).to_dict()

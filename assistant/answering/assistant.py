@@ -153,7 +153,8 @@ class Assistant:
             return prep
         titles = [scope.title(s) for s in (chosen or scope.sources)]
         # in a conversation, 「主要问题有哪些？」 may mean the previous topic's; 「这篇报告讲了什么？」 never does
-        if reading.shape in ("overview", "list") and (not past or shape.names_the_whole(reading, self.tokenizer, titles)) \
+        standalone = not past or shape.names_the_whole(reading, self.tokenizer, titles)
+        if reading.shape in ("overview", "list") and standalone \
                 and shape.is_overview(reading, scope.in_scope, self.tokenizer, titles):
             prep.assessment = shape.overview(scope, self.tokenizer, chosen)
             prep.hits = scope.search(prep.query, top_k or self.config.top_k)

@@ -208,7 +208,8 @@ def other_edition(question: str, sentence: str) -> bool:
 
 # The part of a year a figure is for: a quarter (一季度, 第一季度, Q1, 1-3月), a half (上半年, 1-6月) or a month (8月, 八月 —
 # not a day's 8月30日). A figure for the whole year, or another quarter, is not the one asked.
-QUARTER = re.compile(r"(?<![第零一二两三四五六七八九十百同这那每统单唯])([一二三四1-4])\s*季度|第\s*([一二三四1-4])\s*季度|(?<![A-Za-z])[Qq]([1-4])(?!\d)|"
+QUARTER = re.compile(r"(?<![第零一二两三四五六七八九十百同这那每统单唯])([一二三四1-4])\s*季度|第\s*([一二三四1-4])\s*季度|"
+                     r"(?<![A-Za-z])[Qq]([1-4])(?!\d)|"
                      r"(?<![\d\-])(1|4|7|10)\s*[-—至到~～]\s*(3|6|9|12)\s*月")
 HALF = re.compile(r"([上下])半年|(?<![\d\-])(1|7)\s*[-—至到~～]\s*(6|12)\s*月|前(6|六)个月")
 MONTH = re.compile(r"(?<![\d\-—至到~～])(1[0-2]|0?[1-9])\s*月(?:份)?(?!\s*\d|\s*[上中下]旬|[底初末])|"

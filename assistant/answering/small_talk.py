@@ -64,6 +64,10 @@ def _english(reading: Reading, titles: Sequence[str]) -> str:
         return "That follows on from an earlier question: ask one about the reports first. Try: 这份报告讲了什么？"
     if reading.intent in REFUSING:
         return "I can only answer questions about the indexed reports, quoting them verbatim."
+    if re.search(r"thank|thx", reading.text, re.I):
+        return "You're welcome. Ask anything else about the indexed reports."
+    if re.search(r"ask|question|understand|get it|follow|confused", reading.text, re.I):
+        return "Go ahead: ask about the indexed reports (in Chinese or English). Try: 这份报告讲了什么？"
     about = f" Indexed: {'; '.join(titles[:3])}." if titles else ""
     return ("Hello! I answer questions about the indexed reports (in Chinese); every answer quotes them verbatim "
             f"and cites its paragraphs [n].{about} Try: 这份报告讲了什么？")

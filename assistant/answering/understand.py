@@ -13,6 +13,8 @@ _SMALL_TALK = re.compile(
     r"((我)?(想|要)?(问|请教)(你)?(个|一个|几个|一下)?(问题|事儿?)(吗)?|(我)?有(个|一个|几个)问题(想问|要问|想请教)?|"
     r"(我)?(可以|能|想)(问|请教)(你)?(个|一个|几个|一下)?(问题|事儿?)?(吗)?|(能|可以)?帮(我)?(个|一个)?忙(吗)?|"
     r"请问一下|请问|测试一?下?|test(ing)?|有人吗|有人在吗|没有了|没了|没别的了|"
+    r"(can|could|may) i ask( you)?( something| a question)?|i have a (question|few questions)|"
+    r"i (don't|do not|didn't|did not) (understand|get it|follow)|i'?m confused|i am confused|"
     r"你好吗|您好吗|最近(还)?好吗|最近怎么样|(今天)?过得(怎么样|好吗|咋样)|吃了吗|吃饭了吗|在干嘛|在干什么|忙吗|"
     r"how are you( doing)?( today)?|how's it going|how is it going|what's up|nice to meet you|"
     r"good (morning|afternoon|evening|night)|"
