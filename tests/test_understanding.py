@@ -30,6 +30,19 @@ def test_the_assistants_own_view_is_declined_without_quotes(assistant, message, 
     assert d["refused"] and d["citations"] == [] and ("个人看法" in d["answer"] or "opinion" in d["answer"])
 
 
+@pytest.mark.parametrize("message", ["稍等", "有意思", "说人话", "牛啊", "666", "吃饭没", "在忙吗", "你是真人吗", "谁开发的你",
+                                     "how old are you", "what's your name"])
+@pytest.mark.parametrize("history", [None, HISTORY])
+def test_a_short_message_naming_nothing_of_the_reports_is_never_answered_with_quotes(assistant, message, history):
+    assert assistant.ask(message, history).citations == []
+
+
+def test_a_short_follow_up_that_asks_or_points_back_is_still_read_with_the_conversation(assistant):
+    for message in ("为什么？", "第一条呢？", "那水利呢"):
+        assert assistant.ask(message, HISTORY).condensed_question or assistant.ask(message, HISTORY).citations, message
+    assert assistant.ask("中国首都是哪？").refused  # alone, naming nothing of the reports: declined
+
+
 def test_doubting_an_answer_points_at_its_sources_and_a_question_announced_is_invited(assistant):
     assert "核对" in assistant.ask("你确定吗？", HISTORY).answer
     assert "请说" in assistant.ask("我想问个问题").answer

@@ -12,7 +12,7 @@ from typing import Any, Callable, Iterator, Sequence
 from assistant import backends as backends_mod
 from assistant.answering import citations, shape, small_talk, understand
 from assistant.answering.calibration import Decision
-from assistant.answering.conversation import MORE, contextualize, user_turns
+from assistant.answering.conversation import MORE, contextualize, follows_up, user_turns
 from assistant.answering.judge import Assessment, assess
 from assistant.answering.model_judge import ModelJudge, evidence
 from assistant.answering.question import WIDTH, clean_history, clean_question, clean_sources, fix_typos, normalise
@@ -145,8 +145,12 @@ class Assistant:
         past = clean_history(history)
         scope = self.retriever.scope(chosen)  # the reports asked about, with their own word statistics
         reading = self._understand(q, scope)
-        if not user_turns(past) and reading.intent == "question" and MORE.match(reading.text.strip()):
+        talked = bool(user_turns(past))
+        if not talked and reading.intent == "question" and MORE.match(reading.text.strip()):
             reading.intent = "needs_context"  # 「说详细点」 with nothing said before it to expand on
+        elif not MORE.match(reading.text.strip()):
+            # 「吃饭没」「在忙吗」: nothing of the reports to look up, alone or in a conversation
+            reading.intent = understand.too_short_to_look_up(reading, talked, follows_up(reading.text)) or reading.intent
         prep = _Prepared(q, Query(reading.text), past, reading=reading, sources=chosen)
         prep.notices.extend(reading.notes)
         if reading.intent != "question":

@@ -77,6 +77,12 @@ def _section_unit(m: re.Match) -> bool:
     return unit in ("部分", "方面", "块", "大块", "节", "章", "part", "section")
 
 
+def follows_up(question: str) -> bool:
+    """QUESTION points back (这些, 它), leaves its topic out (那…呢) or names an item by position (第三个)."""
+    return bool(REFERS_BACK.search(question) or ELLIPTIC.search(question) or POSITION.search(question)
+                or MORE.match(question.strip()))
+
+
 def contextualize(question: str, history: Sequence[dict] | None, topic_words: Callable[[str], list[str]],
                   sections: Callable[[], list[str]] = lambda: []) -> Query:
     """What retrieval should search for: QUESTION alone, or read with the conversation (see the module doc).

