@@ -45,8 +45,8 @@ def too_short_to_look_up(reading: Reading, in_conversation: bool, follows_up: bo
     if reading.intent != "question" or reading.names_reports or reading.language != "zh" or reading.shape == "overview" \
             or reading.notes:  # what is left of a message once its instructions are dropped is judged as asked
         return None
-    if len(re.sub(r"[\W_]", "", reading.text)) > SHORT:
-        return None
+    if not 2 <= len(re.sub(r"[\W_]", "", reading.text)) <= SHORT:
+        return None  # (one character is no question at all: refused as such)
     asks = bool(WH.search(reading.text))
     if not in_conversation:
         return "off_topic" if asks else "small_talk"
