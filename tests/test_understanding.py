@@ -158,7 +158,7 @@ def test_requests_the_reports_have_no_part_in_are_declined_without_quotes(assist
     assert d["refused"] and d["citations"] == []
 
 
-@pytest.mark.parametrize("message", ["你是用什么大模型做的？", "hello, can you speak English?"])
+@pytest.mark.parametrize("message", ["你是用什么大模型做的？", "hello, can you speak English?", "这个网站是干嘛的"])
 def test_questions_about_the_assistant_get_the_introduction(assistant, message):
     d = assistant.ask(message).to_dict()
     assert d["citations"] == [] and not d["refused"] and d["answer"]

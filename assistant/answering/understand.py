@@ -42,8 +42,8 @@ def too_short_to_look_up(reading: Reading, in_conversation: bool, follows_up: bo
     """What a Chinese message of at most SHORT characters naming no word of the reports is when it is no lookup:
     alone, "small_talk" (「吃饭没」「在忙吗」) or "off_topic" when it asks (「中国首都是哪？」); in a conversation,
     "small_talk" unless it asks with a question word or FOLLOWS_UP (points back, by position too). None: a lookup."""
-    if reading.intent != "question" or reading.names_reports or reading.language != "zh" or reading.shape == "overview" \
-            or reading.notes:  # what is left of a message once its instructions are dropped is judged as asked
+    if reading.intent != "question" or reading.names_reports or reading.language != "zh" \
+            or reading.shape == "overview" or reading.notes:  # (what is left once instructions are dropped: as asked)
         return None
     if not 2 <= len(re.sub(r"[\W_]", "", reading.text)) <= SHORT:
         return None  # (one character is no question at all: refused as such)
@@ -77,6 +77,9 @@ _META = re.compile(
     r"(什么|哪个|哪家|哪种)的?(大)?(语言)?模型|^(can|do) you (speak|understand|read|talk|answer)|"
     r"^are you (a |an )?(bot|robot|human|person|real|ai|model)|^what (model|llm|ai)",
     re.I)
+# What this tool is (「这个网站是干嘛的」): about the assistant, whatever words of the reports the asking uses
+_ABOUT_TOOL = re.compile(r"(这个|这|本)(网站|工具|助手|系统|页面|应用|程序|软件)(是)?(干嘛|做什么|干什么|用来做什么|用来干嘛|"
+                         r"有什么用|有啥用|是什么)(的|用的)?[？?。!！\s]*$")
 # Instructions that try to change how the assistant behaves, not questions about the report.
 _INSTRUCTION = re.compile(
     r"(忽略|无视|别管|不要管|不用管|忘掉|忘记|抛开|跳过).{0,12}(指令|规则|设定|要求|提示|限制|约束|前面|之前|以上|上面|报告)|"
@@ -113,7 +116,7 @@ _CONTEXT = re.compile(r"^(我是|我在|我们|我负责|我们单位|我们这|
 OVERVIEW = re.compile(r"总结|概括|概述|综述|概览|概要|归纳|提炼|简介|简要介绍|简单介绍|大致|整体情况|总体情况|总的来说|全文|"
                       r"讲了什么|讲的什么|讲的是什么|讲了啥|讲啥|说了什么|说了啥|说的是什么|说的啥|写了什么|写的什么|"
                       r"主要内容|核心内容|内容是什么|什么内容|主要说|主要讲|主要结论|主要发现|有哪些发现|发现了什么|查出了什么|"
-                      r"查出什么|巡视结果|主要问题|核心是|重点是|"
+                      r"查出什么|巡视结果|主要问题|核心是|重点是|(报告|文章|通报|稿子|新闻|报道|材料|文件)(是)?(干嘛|做什么|干什么)的|"
                       r"(这篇|这份|本篇|该|整篇)?(报告|文章|通报|稿子|新闻|材料|文件)(主要)?(是)?(关于|讲|说|写|谈|介绍|反映|围绕)|"
                       r"分(了)?(几|哪几)(块|部分|个方面)|"
                       r"主要讲|大概|梗概|要点|重点|摘要|大意|主旨|太长不看|提纲|大纲|框架|脉络|结构|逻辑|结论|"
@@ -176,6 +179,9 @@ def read(question: str, normalised: str, report_words: Callable[[str], list[str]
         return r
     named = report_words(ask)
     r.names_reports = bool(named)
+    if _ABOUT_TOOL.match(ask):
+        r.intent = "meta"
+        return r
     if is_small_talk(ask) and not (named and _META.search(_strip_small_talk(ask))):
         r.intent = "meta" if _META.search(_strip_small_talk(ask)) else ("instruction" if dropped else "small_talk")
         return r
