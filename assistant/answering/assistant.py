@@ -146,23 +146,24 @@ class Assistant:
         scope = self.retriever.scope(chosen)  # the reports asked about, with their own word statistics
         reading = self._understand(q, scope)
         talked = bool(user_turns(past))
-        if not talked and reading.intent == "question" and MORE.match(reading.text.strip()):
-            reading.intent = "needs_context"  # 「说详细点」 with nothing said before it to expand on
-        elif not MORE.match(reading.text.strip()):
+        if MORE.match(reading.text.strip()):
+            if not talked and reading.intent == "question":
+                reading.intent = "needs_context"  # 「说详细点」 with nothing said before it to expand on
+        else:
             # 「吃饭没」「在忙吗」: nothing of the reports to look up, alone or in a conversation
             reading.intent = understand.too_short_to_look_up(reading, talked, follows_up(reading.text)) or reading.intent
         prep = _Prepared(q, Query(reading.text), past, reading=reading, sources=chosen)
         prep.notices.extend(reading.notes)
         if reading.intent != "question":
             return prep
-        titles = [scope.title(s) for s in (chosen or scope.sources)]
-        # in a conversation, 「主要问题有哪些？」 may mean the previous topic's; 「这篇报告讲了什么？」 never does
-        standalone = not past or shape.names_the_whole(reading, self.tokenizer, titles)
-        if reading.shape in ("overview", "list") and standalone \
-                and shape.is_overview(reading, scope.in_scope, self.tokenizer, titles):
-            prep.assessment = shape.overview(scope, self.tokenizer, chosen)
-            prep.hits = scope.search(prep.query, top_k or self.config.top_k)
-            return prep
+        if reading.shape in ("overview", "list"):
+            titles = [scope.title(s) for s in (chosen or scope.sources)]
+            # in a conversation, 「主要问题有哪些？」 may mean the previous topic's; 「这篇报告讲了什么？」 never does
+            if (not past or shape.names_the_whole(reading, self.tokenizer, titles)) \
+                    and shape.is_overview(reading, scope.in_scope, self.tokenizer, titles):
+                prep.assessment = shape.overview(scope, self.tokenizer, chosen)
+                prep.hits = scope.search(prep.query, top_k or self.config.top_k)
+                return prep
         prep.query = contextualize(reading.text, past, self.tokenizer.topic_words, lambda: scope.headings())
         if prep.query.kind == "locate":  # 「这是在哪一部分讲的？」: the sections of the previous answer's quotes
             found = shape.locate(scope.in_scope, prep.query.exclude)

@@ -205,7 +205,6 @@ def other_edition(question: str, sentence: str) -> bool:
     return False
 
 
-
 # The part of a year a figure is for: a quarter (一季度, 第一季度, Q1, 1-3月), a half (上半年, 1-6月) or a month (8月, 八月 —
 # not a day's 8月30日). A figure for the whole year, or another quarter, is not the one asked.
 QUARTER = re.compile(r"(?<![第零一二两三四五六七八九十百同这那每统单唯])([一二三四1-4])\s*季度|第\s*([一二三四1-4])\s*季度|"

@@ -43,7 +43,7 @@ def is_overview(reading: Reading, paragraphs: Sequence, words, titles: Sequence[
     elif reading.shape == "overview":
         # 「用三五句话给领导汇报一下这篇文章的主要内容」: the whole document is what is asked about; 「生态扶贫方面
         # 发现了什么问题？」 names a subject the report never mentions (a noun it never uses): not its outline
-        whole = bool(DOCUMENT.search(reading.text) and not PART.search(reading.text)) or not specific_words(
+        whole = names_document(reading.text) or not specific_words(
             reading.text, paragraphs, words, fitted("generic_share", 0.2), titles)
         whole = whole and not unknown_nouns(reading.text, paragraphs, words)
     else:
@@ -54,11 +54,15 @@ def is_overview(reading: Reading, paragraphs: Sequence, words, titles: Sequence[
     return not (unmentioned_years(reading.text, everything) or missing_numbers(reading.text, everything))
 
 
+def names_document(text: str) -> bool:
+    """TEXT asks about the whole document (「这篇文章的主要内容」), not a part of it (「这篇报告里关于…的部分」)."""
+    return bool(DOCUMENT.search(text) and not PART.search(text))
+
+
 def names_the_whole(reading: Reading, words, titles: Sequence[str] = ()) -> bool:
     """The question names the whole document (「这篇新闻讲了什么」) or restates its title: it needs no conversation
     to be read as asking for the outline."""
-    return bool(DOCUMENT.search(reading.text) and not PART.search(reading.text)) or restates_title(
-        reading.text, words, titles)
+    return names_document(reading.text) or restates_title(reading.text, words, titles)
 
 
 def restates_title(text: str, words, titles: Sequence[str]) -> bool:
