@@ -37,6 +37,28 @@ def test_a_short_message_naming_nothing_of_the_reports_is_never_answered_with_qu
     assert assistant.ask(message, history).citations == []
 
 
+@pytest.mark.parametrize("message", ["完全没用", "这都什么跟什么", "答非所问", "没什么", "干嘛呢", "咋用这个东西啊", "这玩意儿怎么用？",
+                                     "最近有什么新闻", "can you help me with my homework?", "any tips?"])
+@pytest.mark.parametrize("history", [None, HISTORY])
+def test_a_remark_on_the_answer_or_an_everyday_ask_gets_no_quotes_whatever_report_word_it_uses(assistant, message,
+                                                                                              history):
+    # 完全 and 东西 (of 东西部) are words the report uses: what decides is that the message is about something else
+    d = assistant.ask(message, history).to_dict()
+    assert d["citations"] == [] and "[1]" not in d["answer"] and d["answer"]
+
+
+def test_a_complaint_is_met_with_how_to_ask_better_and_a_real_question_in_those_words_is_still_answered(assistant):
+    assert "换个说法" in assistant.ask("完全没用", HISTORY).answer
+    for question in ("扶贫资金是怎么用的？", "哪些地方扶贫资金没用好？"):
+        assert assistant.ask(question).citations, question
+
+
+def test_a_short_question_on_a_word_the_report_writes_in_parts_is_looked_up_not_small_talk(assistant):
+    # 驻村干部, 第一书记: jieba keeps them whole, the report's index has their parts
+    for question in ("驻村干部干嘛呢？", "第一书记干啥的"):
+        assert assistant.ask(question).citations, question
+
+
 def test_a_short_follow_up_that_asks_or_points_back_is_still_read_with_the_conversation(assistant):
     for message in ("为什么？", "第一条呢？", "那水利呢"):
         assert assistant.ask(message, HISTORY).condensed_question or assistant.ask(message, HISTORY).citations, message

@@ -13,7 +13,7 @@ from assistant import backends as backends_mod
 from assistant.answering import citations, shape, small_talk, understand
 from assistant.answering.calibration import Decision
 from assistant.answering.conversation import MORE, contextualize, follows_up, user_turns
-from assistant.answering.judge import Assessment, assess
+from assistant.answering.judge import Assessment, assess, used as used_by_reports
 from assistant.answering.model_judge import ModelJudge, evidence
 from assistant.answering.question import WIDTH, clean_history, clean_question, clean_sources, fix_typos, normalise
 from assistant.answering.retrieve import Hit, Query, Retriever
@@ -206,10 +206,11 @@ class Assistant:
         scope = scope or self.retriever
 
         def report_words(text: str) -> list[str]:
-            """TEXT's words that the reports in scope use, leaving out those that frame any question (问题, 报告)."""
+            """TEXT's words that the reports in scope use (or each part of: 驻村干部), leaving out those that frame any
+            question (问题, 报告)."""
             return [w for w in self.tokenizer.topic_words(text)
                     if len(w) >= 2 and w not in shape.ABOUT_THE_REPORT and not COUNTED.fullmatch(w)
-                    and scope.known(w)]
+                    and used_by_reports(w, self.tokenizer, scope)]
 
         text = normalise(q)
         if text != q.translate(WIDTH) and len(report_words(q)) > len(report_words(text)):

@@ -231,13 +231,16 @@ def names_absent(text: str, best: list[Sentence], words: Words, lexicon: Lexicon
     return sum(n not in around for n in names) / len(names)
 
 
+def used(word: str, words: Words, lexicon: Lexicon) -> bool:
+    """Whether the reports in scope use WORD: it, or each of its parts, is one of their search tokens (第一书记 is
+    used by a report that writes 第一 and 书记 apart)."""
+    parts = [t for t in words.search_tokens(word) if len(t) >= 2 and t != word.lower()]
+    return lexicon.known(word) or bool(parts) and all(lexicon.known(t) for t in parts)
+
+
 def unused_words(text: str, words: Words, lexicon: Lexicon) -> list[str]:
-    """TEXT's content words the reports in scope never use: a word is used when it, or each of its parts, is one of
-    their search tokens (第一书记 is used by a report that writes 第一 and 书记 apart)."""
-    def used(w: str) -> bool:
-        parts = [t for t in words.search_tokens(w) if len(t) >= 2 and t != w.lower()]
-        return lexicon.known(w) or bool(parts) and all(lexicon.known(t) for t in parts)
-    return [w for w in words.topic_words(text) if len(w) >= 2 and not used(w)]
+    """TEXT's content words the reports in scope never use (``used``)."""
+    return [w for w in words.topic_words(text) if len(w) >= 2 and not used(w, words, lexicon)]
 
 
 def unknown_pull(text: str, terms: dict[str, float], dense_top: float, lexicon: Lexicon) -> float:

@@ -34,6 +34,10 @@ def reply(reading: Reading, titles: Sequence[str], headings: Sequence[str]) -> s
         return VERIFY
     if reading.intent == "small_talk" and re.search(r"不懂|不明白|没懂|看不懂|听不懂|搞不懂|弄不懂|糊涂|晕", reading.text):
         return "没关系，可以换个说法再问，或者先看看报告的整体内容。" + _examples(titles, headings)
+    if reading.intent == "small_talk" and re.search(r"没用|没有用|没啥用|不对|错了|不准|胡扯|瞎扯|瞎说|胡说|答非所问|文不对题|"
+                                                    r"不对马嘴|什么跟什么|什么鬼|什么玩意", reading.text):
+        return ("抱歉没答到点上。可以换个说法、问得具体些（哪件事、哪方面），我再从报告里找；报告里没有的，我会直说没有找到。"
+                + _examples(titles, headings))
     if reading.intent == "small_talk" and re.search(r"谢|感谢|辛苦|帮助|thank|thx", reading.text, re.I):
         return "不客气。还想了解报告的哪方面，直接问就行。" + _examples(titles, headings, 2)
     if reading.intent == "small_talk" and re.search(r"再见|拜拜|回头见|bye", reading.text, re.I):

