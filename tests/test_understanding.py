@@ -38,13 +38,19 @@ def test_a_short_message_naming_nothing_of_the_reports_is_never_answered_with_qu
 
 
 @pytest.mark.parametrize("message", ["完全没用", "这都什么跟什么", "答非所问", "没什么", "干嘛呢", "咋用这个东西啊", "这玩意儿怎么用？",
-                                     "最近有什么新闻", "can you help me with my homework?", "any tips?"])
+                                     "最近有什么新闻", "can you help me with my homework?", "any tips?",
+                                     "刚下班，终于可以歇会儿了，你今天过得咋样？", "电脑开不了机怎么办", "how do I cook rice?"])
 @pytest.mark.parametrize("history", [None, HISTORY])
 def test_a_remark_on_the_answer_or_an_everyday_ask_gets_no_quotes_whatever_report_word_it_uses(assistant, message,
                                                                                               history):
     # 完全 and 东西 (of 东西部) are words the report uses: what decides is that the message is about something else
     d = assistant.ask(message, history).to_dict()
     assert d["citations"] == [] and "[1]" not in d["answer"] and d["answer"]
+
+
+def test_an_everyday_question_with_only_a_question_mark_to_ask_is_still_declined_not_greeted(assistant):
+    d = assistant.ask("明天下雨可以出门？").to_dict()  # 可以 is small talk on its own: the question mark is not its
+    assert d["refused"] and d["citations"] == []
 
 
 def test_a_complaint_is_met_with_how_to_ask_better_and_a_real_question_in_those_words_is_still_answered(assistant):

