@@ -39,13 +39,22 @@ def test_a_short_message_naming_nothing_of_the_reports_is_never_answered_with_qu
 
 @pytest.mark.parametrize("message", ["完全没用", "这都什么跟什么", "答非所问", "没什么", "干嘛呢", "咋用这个东西啊", "这玩意儿怎么用？",
                                      "最近有什么新闻", "can you help me with my homework?", "any tips?",
-                                     "刚下班，终于可以歇会儿了，你今天过得咋样？", "电脑开不了机怎么办", "how do I cook rice?"])
+                                     "刚下班，终于可以歇会儿了，你今天过得咋样？", "电脑开不了机怎么办", "how do I cook rice?",
+                                     "我儿子今年上小学，数学老是考不好，愁死我了", "最近睡眠不好怎么调理"])
 @pytest.mark.parametrize("history", [None, HISTORY])
 def test_a_remark_on_the_answer_or_an_everyday_ask_gets_no_quotes_whatever_report_word_it_uses(assistant, message,
                                                                                               history):
     # 完全 and 东西 (of 东西部) are words the report uses: what decides is that the message is about something else
     d = assistant.ask(message, history).to_dict()
     assert d["citations"] == [] and "[1]" not in d["answer"] and d["answer"]
+
+
+def test_a_word_a_sentence_is_built_of_names_nothing_but_does_not_hide_the_word_it_qualifies(assistant):
+    # 不好, 到底 are adverbs the report uses too; 比较突出 is one jieba word whose content part 突出 the report uses
+    tok = assistant.tokenizer
+    assert tok.builds_sentences("不好") and tok.builds_sentences("到底") and not tok.builds_sentences("突出")
+    assert assistant._understand("哪些问题比较突出").intent == "question"
+    assert assistant._understand("最近睡眠不好怎么调理").intent == "off_topic"
 
 
 def test_an_everyday_question_with_only_a_question_mark_to_ask_is_still_declined_not_greeted(assistant):

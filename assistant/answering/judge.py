@@ -39,6 +39,7 @@ class Words(Protocol):
     def search_tokens(self, text: str) -> list[str]: ...
     def names(self, text: str) -> list[str]: ...
     def dictionary_words(self, flag: str) -> list[str]: ...
+    def builds_sentences(self, word: str) -> bool: ...
 
 
 @dataclass
@@ -233,8 +234,9 @@ def names_absent(text: str, best: list[Sentence], words: Words, lexicon: Lexicon
 
 def used(word: str, words: Words, lexicon: Lexicon) -> bool:
     """Whether the reports in scope use WORD: it, or each of its parts, is one of their search tokens (第一书记 is
-    used by a report that writes 第一 and 书记 apart)."""
-    parts = [t for t in words.search_tokens(word) if len(t) >= 2 and t != word.lower()]
+    used by a report that writes 第一 and 书记 apart; a part a sentence is built of need not be: 比较突出)."""
+    parts = [t for t in words.search_tokens(word) if len(t) >= 2 and t != word.lower()
+             and not words.builds_sentences(t)]
     return lexicon.known(word) or bool(parts) and all(lexicon.known(t) for t in parts)
 
 

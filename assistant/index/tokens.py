@@ -129,6 +129,7 @@ def cached(name: str, build: Callable[[], Any]) -> Any:
 
 
 NAME_TAGS = {"nr", "nrfg", "nrt", "ns", "nt", "nz"}
+FUNCTION_TAGS = {"d", "ad", "p", "c", "u", "r"}  # adverb, adverbial adjective, preposition, conjunction, particle, pronoun
 TITLES = re.compile(r"《[^》]{1,30}》")
 LATIN_NAME = re.compile(r"\b[A-Z][A-Za-z0-9]+(?:[ -][A-Z][A-Za-z0-9]+)*")
 
@@ -222,6 +223,11 @@ class Tokenizer:
 
                 self._pos = jieba.posseg.POSTokenizer(self._jieba)
             return self._pos
+
+    def builds_sentences(self, word: str) -> bool:
+        """Whether jieba's dictionary tags WORD an adverb, preposition, conjunction, particle or pronoun (不好, 到底,
+        除了, 这些): a word a sentence is built of, which names no subject however often a report uses it."""
+        return self._tagger().word_tag_tab.get(word) in FUNCTION_TAGS
 
     def names(self, text: str) -> list[str]:
         """The proper names in TEXT — people, places, organisations, titles (tags nr, ns, nt, nz; 《…》; Latin words
