@@ -105,6 +105,32 @@ def test_asking_for_detail_expands_the_previous_answer_and_alone_asks_for_a_ques
     assert alone["citations"] == [] and "上一个问题" in alone["answer"]
 
 
+def test_an_example_asked_for_after_an_answer_is_more_of_it_and_when_all_was_quoted_it_says_so(assistant):
+    q = "巡视组什么时候进驻的？"
+    first = assistant.ask(q)
+    history = [{"role": "user", "content": q}, {"role": "assistant", "content": first.answer}]
+    for message in ("能举个例子吗", "说详细点"):  # however short, it asks about the answer just given
+        more = assistant.ask(message, history)
+        assert more.citations and not {c.quote for c in first.citations} & {c.quote for c in more.citations}
+    q = "交通扶贫存在什么问题？"  # one sentence of the report says it: there is no more to quote
+    first = assistant.ask(q)
+    more = assistant.ask("能举个例子吗", [{"role": "user", "content": q}, {"role": "assistant", "content": first.answer}])
+    assert more.refused and more.citations == [] and "没有更多内容" in more.answer
+
+
+def test_asking_for_it_simpler_gives_the_best_quote_of_the_same_question_or_the_bare_outline(assistant):
+    for q in ("巡视发现了哪些形式主义问题？", "交通扶贫存在什么问题？"):
+        first = assistant.ask(q)
+        history = [{"role": "user", "content": q}, {"role": "assistant", "content": first.answer}]
+        brief = assistant.ask("能再简单点吗", history)
+        assert len(brief.citations) == 1 and brief.citations[0].quote in {c.quote for c in first.citations}
+    first = assistant.ask("这份报告讲了什么？")
+    brief = assistant.ask("一句话概括一下", [{"role": "user", "content": "这份报告讲了什么？"},
+                                       {"role": "assistant", "content": first.answer}])
+    assert [c.kind for c in brief.citations] == ["heading"] * 4 and len(brief.answer) < len(first.answer)
+    assert assistant.ask("能再简单点吗").citations == []  # alone there is nothing to shorten
+
+
 def test_a_who_question_the_report_cannot_answer_is_refused_not_small_talk(assistant):
     d = assistant.ask("特朗普是谁").to_dict()
     assert d["refused"] and d["citations"] == [] and "报告问答助手" not in d["answer"]

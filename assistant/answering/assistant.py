@@ -12,7 +12,7 @@ from typing import Any, Callable, Iterator, Sequence
 from assistant import backends as backends_mod
 from assistant.answering import citations, shape, small_talk, understand
 from assistant.answering.calibration import Decision
-from assistant.answering.conversation import MORE, contextualize, follows_up, user_turns
+from assistant.answering.conversation import BRIEF, MORE, contextualize, follows_up, user_turns
 from assistant.answering.judge import Assessment, assess, used as used_by_reports
 from assistant.answering.model_judge import ModelJudge, evidence
 from assistant.answering.question import WIDTH, clean_history, clean_question, clean_sources, fix_typos, normalise
@@ -38,6 +38,9 @@ def _without_secrets(text: str, config: Config) -> str:
         if len(secret) >= 4:
             text = text.replace(secret, "***")
     return text
+
+
+NOTHING_MORE = "关于这一点，报告里能引用的就是上面回答里的这些，没有更多内容了。可以换个方面继续问。"
 
 
 def _refusal(hits: list[Hit], assessment: Assessment) -> str:
@@ -146,9 +149,11 @@ class Assistant:
         scope = self.retriever.scope(chosen)  # the reports asked about, with their own word statistics
         reading = self._understand(q, scope)
         talked = bool(user_turns(past))
-        if MORE.match(reading.text.strip()):
-            if not talked and reading.intent == "question":
+        if MORE.match(reading.text.strip()) or BRIEF.match(reading.text.strip()):
+            if not talked and reading.intent in ("question", "small_talk"):
                 reading.intent = "needs_context"  # 「说详细点」 with nothing said before it to expand on
+            elif talked:
+                reading.intent = "question"  # 「说详细点」「举个例子」「简单点」 ask about the answer just given
         else:
             # 「吃饭没」「在忙吗」: nothing of the reports to look up, alone or in a conversation
             reading.intent = understand.too_short_to_look_up(reading, talked, follows_up(reading.text)) or reading.intent
@@ -175,8 +180,14 @@ class Assistant:
                 prep.hits = (placed + rest)[:max(len(placed), top_k or self.config.top_k)]
                 return prep
             prep.query = Query(prep.query.text)
-        if prep.query.kind == "more":  # "还有呢？": the previous question again, in its own shape
+        if prep.query.kind in ("more", "brief"):  # "还有呢？": the previous question again, in its own shape
             reading = prep.reading = self._understand(prep.query.text, scope)
+            titles = [scope.title(s) for s in (chosen or scope.sources)]
+            if prep.query.kind == "brief" and reading.shape == "overview" \
+                    and shape.is_overview(reading, scope.in_scope, self.tokenizer, titles):
+                prep.assessment = shape.overview(scope, self.tokenizer, chosen)  # 「简单点」: the headings alone
+                prep.hits = scope.search(prep.query, top_k or self.config.top_k)
+                return prep
         if prep.query.context and not backend.grounded and self.config.condense != "rules":
             self._condense(prep, backend)
         prep.hits = scope.search(prep.query, top_k or self.config.top_k)
@@ -355,7 +366,10 @@ class Assistant:
                              round(h.score, 4), self.retriever.title(h.paragraph.source), h.paragraph.page)
                      for h in hits]
         if draft is None or (draft.refused and not draft.text):
-            draft = backends_mod.Draft(_refusal(hits, Assessment(False, "", [])), [], True)
+            if prep.query.kind == "more" and prep.assessment.answerable:  # 「还有呢」 when everything was quoted
+                draft = backends_mod.Draft(NOTHING_MORE, [], True)
+            else:
+                draft = backends_mod.Draft(_refusal(hits, Assessment(False, "", [])), [], True)
         condensed = prep.condensed or (prep.query.condensed if prep.query.context else None)
         return Answer(question=prep.question, answer=draft.text, refused=draft.refused,
                       citations=[self._located(c) for c in draft.citations],

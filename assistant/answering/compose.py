@@ -251,9 +251,18 @@ def _merge(chosen: list[Sentence]) -> list[tuple[Sentence, Sentence]]:
 
 
 def draft(query: Query, hits: list[Hit], assessment: Assessment, max_sentences: int) -> tuple[str, list[Citation]]:
-    """The extractive answer in the shape the assessment names."""
+    """The extractive answer in the shape the assessment names (「简单点」: its best sentence only)."""
     shape = assessment.shape
-    if shape == "overview":
+    if query.kind == "brief":
+        max_sentences = 1
+        if shape == "list" and len(assessment.items) > 1:
+            best = max(assessment.items, key=lambda u: u.score)
+            return (f"{best.text.rstrip(TRAILING)}[1]。\n（报告中共有 {len(assessment.items)} 项，这是与问题最相关的一项；"
+                    "回复「还有呢」查看其余。）"), [best.citation(1)]
+        shape = "plain" if shape in ("list", "yesno") else shape
+    if shape == "overview" and query.kind == "brief":
+        text, citations = overview([(first, None) for first, _ in assessment.outline], None)
+    elif shape == "overview":
         text, citations = overview(assessment.outline, assessment.lede)
     elif shape == "locate":
         text, citations = locate(assessment.outline)

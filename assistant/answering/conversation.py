@@ -1,6 +1,6 @@
 """Conversations: a question is read with its history only when it needs it — it points back (这些, 它), leaves
 its topic out (那水利呢？, 待了多久？), names an item of the previous answer by position (第二条, 最后那个) or asks
-for more (还有呢？). A standalone question in a conversation is read alone, and refused alone when the report
+for more (还有呢？, 举个例子) or less (简单点). A standalone question in a conversation is read alone, and refused alone when the report
 lacks it. 「这是在哪一部分讲的？」 asks where the previous answer's quotes stand in the report."""
 from __future__ import annotations
 
@@ -17,7 +17,18 @@ MORE = re.compile(r"^(还有呢|还有吗|还有别的吗?|还有其他的?吗?|
                   # 「能说详细点吗」: more of the same topic than the answer quoted
                   r"(能|能不能|可以|可不可以|请|麻烦)?(再)?(说|讲|解释|介绍)(得|的)?(再)?(详细|具体|清楚|细)(一)?(点|些)(吗|儿|呢)?|"
                   r"(再|请|能)?(详细|具体|展开)(地)?(说说|讲讲|说一下|讲一下|介绍一下|点|一点|些)(吗|呢)?|"
-                  r"(tell me )?more( details?)?( please)?|(can you )?elaborate|explain more|go on)[？?!！。\s]*$", re.I)
+                  r"(tell me )?more( details?)?( please)?|(can you )?elaborate|explain more|go on|"
+                  # 「能举个例子吗」: the topic's other, more specific sentences
+                  r"(能|能不能|可以|可不可以|请|麻烦)?(你)?(再)?(举|给|来)(我)?(个|几个|一个|一些)?(具体的?)?(例子|事例|案例)(吗|呢|看看|说说)?|"
+                  r"(有|有没有)(什么)?(具体的?)?(例子|事例|案例)(吗|呢)?|举例(说明|说说)?(一下)?(吗|呢)?|比如说?(呢|哪些|有哪些)?|"
+                  r"(can you )?give (me )?(an |some )?examples?( please)?|(any |an )?examples?|for (example|instance))"
+                  r"[？?!！。\s]*$", re.I)
+# 「能再简单点吗」「一句话概括一下」 after an answer: the previous question again, its best sentence only
+BRIEF = re.compile(r"^((能|能不能|可以|可不可以|请|麻烦)?(你)?(再)?(说|讲|回答)?(得|的)?(再)?(简单|简短|简洁|通俗|短)(一)?(点|些)(说|讲)?(吗|呢|儿)?|"
+                   r"(简单|简短)(地)?(说|讲|概括|总结)(一下)?(吗|呢)?|一句话(概括|总结|说|讲)(一下)?(吗|呢)?|"
+                   r"(总结|概括)(一下)?(刚才|上面|前面|你)(说|讲|回答)?的?(内容|东西)?(吗|呢)?|"
+                   r"(in short|tl;?dr|(can you )?(make it |say it )?(shorter|simpler)( please)?|summari[sz]e (that|it)))"
+                   r"[？?!！。\s]*$", re.I)
 _ORDINAL = "一二三四五六七八九十"
 POSITION = re.compile(r"第\s*([一二三四五六七八九十]|\d{1,2})\s*(条|个|点|项|种|句|部分|方面|块|大块|节|章)|"
                       r"(最后|倒数第一|末尾)(那|一)?(条|个|点|项|部分|方面)|(后面|前面|上面)那(条|个|点|项)|"
@@ -80,7 +91,7 @@ def _section_unit(m: re.Match) -> bool:
 def follows_up(question: str) -> bool:
     """QUESTION points back (这些, 它), leaves its topic out (那…呢) or names an item by position (第三个)."""
     return bool(REFERS_BACK.search(question) or ELLIPTIC.search(question) or POSITION.search(question)
-                or MORE.match(question.strip()))
+                or MORE.match(question.strip()) or BRIEF.match(question.strip()))
 
 
 def contextualize(question: str, history: Sequence[dict] | None, topic_words: Callable[[str], list[str]],
@@ -107,6 +118,8 @@ def contextualize(question: str, history: Sequence[dict] | None, topic_words: Ca
     if MORE.match(question.strip()):
         given = tuple(items(previous)) if previous else ()
         return Query(turns[-1], kind="more", exclude=given)
+    if BRIEF.match(question.strip()):
+        return Query(turns[-1], kind="brief")
     if pos:
         listed = items(previous)
         k = _position(pos, len(listed))

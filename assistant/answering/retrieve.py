@@ -44,7 +44,8 @@ class Query:
     context: str | None = None  # the earlier question a follow-up refers to
     kind: str | None = None  # "refers" (points back at what was found), "elliptic" (asks the same of a new topic),
     # "item" (one item of the previous answer, by position), "more" (the previous question again, for what is left),
-    # "locate" (where the previous answer's quotes, in ``exclude``, stand in the report)
+    # "brief" (the previous question again, its best sentence only: 「简单点」), "locate" (where the previous
+    # answer's quotes, in ``exclude``, stand in the report)
     item: str | None = None  # the previous answer's item a positional follow-up points at, verbatim
     section: str | None = None  # "第二部分…": the section heading the question is about (retrieval stays inside it)
     exclude: tuple[str, ...] = ()  # quotes the previous answer already gave ("还有呢？" wants the others)
