@@ -149,6 +149,7 @@ class Tokenizer:
         self._jieba_mod = jieba
         self._lock = threading.Lock()
         self._pos = None  # jieba's part-of-speech tagger over this tokenizer, built on first use (names())
+        self._function_words: frozenset[str] | None = None  # builds_sentences(): kept in the cache folder
         self._words: list[tuple[str, int | None]] = []
         fingerprint = hashlib.sha1(f"{FROZEN_VERSION}|{jieba.__version__}".encode())
         for path in (DEFAULT_USER_DICT, *user_dicts):
@@ -227,7 +228,10 @@ class Tokenizer:
     def builds_sentences(self, word: str) -> bool:
         """Whether jieba's dictionary tags WORD an adverb, preposition, conjunction, particle or pronoun (不好, 到底,
         除了, 这些): a word a sentence is built of, which names no subject however often a report uses it."""
-        return self._tagger().word_tag_tab.get(word) in FUNCTION_TAGS
+        if self._function_words is None:  # a few thousand words: no need to load the tagger's whole table for them
+            self._function_words = frozenset(cached(f"function-words-{self.fingerprint}.marshal", lambda: sorted(
+                w for w, flag in self._tagger().word_tag_tab.items() if flag in FUNCTION_TAGS)))
+        return word in self._function_words
 
     def names(self, text: str) -> list[str]:
         """The proper names in TEXT — people, places, organisations, titles (tags nr, ns, nt, nz; 《…》; Latin words
