@@ -57,6 +57,14 @@ def test_a_word_a_sentence_is_built_of_names_nothing_but_does_not_hide_the_word_
     assert assistant._understand("最近睡眠不好怎么调理").intent == "off_topic"
 
 
+@pytest.mark.parametrize("message", ["那我们村能申请吗", "这跟我有啥关系", "我们单位也有类似问题怎么办", "对我们有什么启示"])
+@pytest.mark.parametrize("history", [None, HISTORY])
+def test_the_askers_own_case_is_declined_without_quotes_whatever_report_word_it_uses(assistant, message, history):
+    d = assistant.ask(message, history).to_dict()
+    assert d["refused"] and d["citations"] == [] and "自己的情况" in d["answer"]
+    assert assistant.ask("我在银行工作，想知道被巡视的金融企业被指出了哪些不足？").citations  # context, not the ask
+
+
 def test_an_everyday_question_with_only_a_question_mark_to_ask_is_still_declined_not_greeted(assistant):
     d = assistant.ask("明天下雨可以出门？").to_dict()  # 可以 is small talk on its own: the question mark is not its
     assert d["refused"] and d["citations"] == []

@@ -15,7 +15,8 @@ OFF_TOPIC = "报告中没有这方面的内容，我只能回答与已索引报�
 OPINION = "我不发表个人看法，只转述报告原文怎么说。可以问报告对某件事是怎么说的。"
 VERIFY = "回答里的每一句都是报告原文，[n] 标出它出自哪一段，可以点开出处逐句核对；报告里没有的，我会直说没有找到。"
 NEEDS_CONTEXT = "这句话要接着上一个问题说——请先问一个关于报告的问题，我再展开。"
-REFUSING = ("instruction", "off_topic", "opinion")  # replies that decline: the answer is marked refused
+PERSONAL = "报告里没有说到某个人、某个村或某个单位自己的情况该怎么办，这个我回答不了；可以问报告对这类事是怎么说的。"
+REFUSING = ("instruction", "off_topic", "opinion", "personal")  # replies that decline: the answer is marked refused
 
 
 def reply(reading: Reading, titles: Sequence[str], headings: Sequence[str]) -> str:
@@ -28,6 +29,8 @@ def reply(reading: Reading, titles: Sequence[str], headings: Sequence[str]) -> s
         return OFF_TOPIC + " " + _examples(titles, headings)
     if reading.intent == "opinion":
         return OPINION + _examples(titles, headings)
+    if reading.intent == "personal":
+        return PERSONAL + _examples(titles, headings)
     if reading.intent == "needs_context":
         return NEEDS_CONTEXT + _examples(titles, headings)
     if reading.intent == "verify":

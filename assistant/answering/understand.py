@@ -68,6 +68,14 @@ _ABOUT_YOU_EN = re.compile(r"^(?!.*\b(many|much|when|which|list|report|inspect|f
 # Asking the assistant's own view (「你觉得呢？」「你怎么看」): it quotes the reports and holds no opinion of its own.
 _OPINION = re.compile(r"(你|您)(个人)?(觉得|认为|感觉|怎么看|如何看|怎么想|咋看|的看法|的观点|的意见|的想法|有什么看法|有啥看法|看呢|说呢)|"
                       r"what do you think|your (opinion|view)", re.I)
+# The asker's own case (「那我们村能申请吗」「这跟我有啥关系」「我们单位也有类似问题怎么办」): a report of findings says
+# nothing of one person's, village's or unit's situation, whatever of its words the question uses.
+_PERSONAL = re.compile(
+    r"(跟|和|与|对|于)(我|我们|咱|咱们|俺|俺们)(家|村|这儿|这里|这边|老家|单位|公司|个人)?(有|会有|能有)?(啥|什么|多大|哪些)?"
+    r"(关系|影响|好处|帮助|用处|意义|启示|借鉴)|"
+    r"(^|[，,。；\s那])(我|我们|咱|咱们|俺|俺们)(家|村|这里|这边|那边|老家|县|乡|镇)?(能|可以|能不能|可不可以|该不该|应该|要不要|"
+    r"算不算|算|有没有资格|够不够)(申请|领|领取|享受|报名|评上|评|参加|算|拿到|得到|找)|"
+    r"(我|我们|咱|咱们|俺|俺们)(家|村|单位|公司|这里|这边|老家|县|乡|镇).{0,14}(怎么办|咋办|咋整|怎么弄|该怎么做|怎么处理)")
 _FILLER = re.compile(r"[\s\W_]|啊|呀|哈|啦|呢|吧|的|哦|了|嘛|喔|你|您|大家|老师|各位|小助手|助手|机器人", re.I)
 # Questions about the assistant itself.
 _META = re.compile(
@@ -162,7 +170,7 @@ class Reading:
     intent: str = "question"  # "question", "small_talk", "meta" (about the assistant), "instruction" (no question),
     # "off_topic" (an everyday question no report answers: the weather, the time), "opinion" (the assistant's own
     # view asked, nothing of the reports named), "needs_context" (「说详细点」 with no earlier question), "verify"
-    # (「你确定吗？」: where the answer comes from)
+    # (「你确定吗？」: where the answer comes from), "personal" (the asker's own case: 「我们村能申请吗」)
     shape: str = "plain"  # "overview", "list", "number", "yesno", "plain"
     language: str = "zh"  # "en" when written in English (answered from the Chinese quotes, with a note)
     wants_number: bool = False
@@ -199,6 +207,9 @@ def read(question: str, normalised: str, report_words: Callable[[str], list[str]
         return r
     if not named and r.language == "zh" and _REMARK.fullmatch(_FILLER_END.sub("", ask)):
         r.intent = "small_talk"  # 「牛啊」「绝了」「我饿了」「666」: a remark, however short
+        return r
+    if _PERSONAL.search(ask):
+        r.intent = "personal"  # the asker's own situation: no quote of the reports is about it
         return r
     if not named and _OPINION.search(ask):
         r.intent = "opinion"  # 「你怎么看待这件事」 names nothing of the reports: no quote is the assistant's view
