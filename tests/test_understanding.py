@@ -65,6 +65,14 @@ def test_the_askers_own_case_is_declined_without_quotes_whatever_report_word_it_
     assert assistant.ask("我在银行工作，想知道被巡视的金融企业被指出了哪些不足？").citations  # context, not the ask
 
 
+def test_how_long_and_how_big_ask_and_the_reports_subject_names_the_report(assistant):
+    q = "巡视组什么时候进驻的？"
+    history = [{"role": "user", "content": q}, {"role": "assistant", "content": assistant.ask(q).answer}]
+    assert "1个月左右" in assistant.ask("花了多长时间", history).answer  # a follow-up, not a remark
+    assert "1个月左右" in assistant.ask("巡视花了多长时间").answer  # 巡视 is what the report is about, not a frame
+    assert assistant.ask("规模有多大").refused  # alone, naming nothing of the report: asked, and declined
+
+
 def test_an_everyday_question_with_only_a_question_mark_to_ask_is_still_declined_not_greeted(assistant):
     d = assistant.ask("明天下雨可以出门？").to_dict()  # 可以 is small talk on its own: the question mark is not its
     assert d["refused"] and d["citations"] == []

@@ -220,7 +220,7 @@ class Assistant:
             """TEXT's words that the reports in scope use (or each part of: 驻村干部), leaving out those that frame any
             question (问题, 报告) and those a sentence is built of (「数学老是考不好」 names nothing by 不好)."""
             return [w for w in self.tokenizer.topic_words(text)
-                    if len(w) >= 2 and w not in shape.ABOUT_THE_REPORT and not COUNTED.fullmatch(w)
+                    if len(w) >= 2 and w not in shape.QUESTION_FRAME and not COUNTED.fullmatch(w)
                     and not self.tokenizer.builds_sentences(w) and used_by_reports(w, self.tokenizer, scope)]
 
         text = normalise(q)

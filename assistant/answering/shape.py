@@ -20,6 +20,10 @@ CONTINUES = re.compile(r"(有的|比如|例如|譬如|同时|此外|另外|其�
 FIELD = re.compile(r"^\s*[\u4e00-\u9fffA-Za-z]{1,8}\s*[：:]\s*[^，。,；;：:]{0,12}$")
 ABOUT_THE_REPORT = frozenset("报告 文章 通报 文件 全文 这篇 这份 内容 主要 巡视 发现 问题 情况 方面 部分 哪几 几个 几类 大概 "
                              "重点 核心 概括 总结 整体 总体 report article".split())
+# Of those, the words that only frame a question (问题, 内容, 情况): a message naming nothing else names nothing of the
+# reports. 巡视 frames an overview of an inspection report (「巡视发现了哪些问题」) but is its subject too:
+# 「巡视花了多长时间」 asks about the report.
+QUESTION_FRAME = ABOUT_THE_REPORT - {"巡视"}
 
 
 # English words that frame a request for the whole report ("What is this report about? Give me the main points.")

@@ -38,7 +38,7 @@ _VERIFY = re.compile(r"^(你|您)?(确定|肯定)(吗|么|嘛)?$|^(是|这是|�
                      r"^really$", re.I)
 # A question word: a short message naming nothing of the reports asks about the conversation's topic only with one
 # (「咋回事」「为什么？」「多少？」 follow up; 「吃饭没」「完全没用」 do not)
-WH = re.compile(r"什么|啥|哪|谁|怎|咋|为何|为什么|多少|几|多久|多长|何时|如何|\b(what|why|how|when|where|who|which)\b", re.I)
+WH = re.compile(r"什么|啥|哪|谁|怎|咋|为何|为什么|多少|几|多久|多长|多大|多远|多高|多重|何时|如何|\b(what|why|how|when|where|who|which)\b", re.I)
 SHORT = 8  # characters: a message this short that names nothing of the reports gives meaning too little to match
 
 
@@ -118,7 +118,7 @@ _EVERYDAY = re.compile(r"股市|股票|基金|房价|彩票|好吃|美食|菜谱
 _FILLER_END = re.compile(r"[\s?？!！。.，,~～]+$")
 _TAGS = re.compile(r"<[^>]{0,200}>")
 _CLAUSE = re.compile(r"[^，,。！!？?；;：:\n]+[，,。！!？?；;：:\n]*")
-_ASKS = re.compile(r"[？?]|吗|么|什么|啥|哪|谁|咋|怎|如何|多少|多久|几|是否|是不是|有没有|有无|能不能|可不可以|想知道|想问|"
+_ASKS = re.compile(r"[？?]|吗|么|什么|啥|哪|谁|咋|怎|如何|多少|多久|多长|多大|多远|多高|多重|几|是否|是不是|有没有|有无|能不能|可不可以|想知道|想问|"
                    r"没有?\s*$|了没|不\s*$|与否|对不对|是吧|呢|说说|讲讲|聊聊|谈谈|查查|看看.{0,6}(问题|情况)|"
                    r"请问|告诉我|说说|讲讲|列|总结|概括|介绍|呢\s*$|\b(what|which|who|when|where|why|how|did|does|do|is|are|"
                    r"was|were|has|have|can|could|list|tell|summar)", re.I)
