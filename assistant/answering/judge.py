@@ -310,11 +310,18 @@ def assess(query: Query, hits: list[Hit], words: Words, lexicon: Lexicon, readin
         p = max(p, decision.threshold)  # 「“四个落实”分别是哪四个？」 and the best paragraph spells them out
     if named and any(named in h.paragraph.text for h in hits[:1]):
         p = max(p, decision.threshold)  # 「报告里有没有提到“三区三州”？」 and the best paragraph says “三区三州”: yes
-    if not asks_whether and gives_pinned(query.text, ranked[0].text):
+    if not asks_whether and gives_pinned(query.text, ranked[0].text) and _names_something_used(query, words, lexicon):
         p = max(p, decision.threshold)  # 「RCEP生效时间」 and the best sentence dates its 生效: the fact asked is there
+        # (not 「期限是多久」 of texts that never say 期限: any span of time is not the one asked)
     if p < decision.threshold:
         return Assessment(False, f"报告中的证据不足以回答（把握 {p:.2f}）", [], p, found, decision)
     return Assessment(True, "", ranked, p, found, decision)
+
+
+def _names_something_used(query: Query, words: Words, lexicon: Lexicon) -> bool:
+    """The question (with the earlier one it follows up) names at least one word the texts use."""
+    text = f"{query.context or ''} {query.text}"
+    return any(used(w, words, lexicon) for w in words.topic_words(text) if len(w) >= 2)
 
 
 def select(sentences: list[Sentence], max_sentences: int) -> list[Sentence]:
