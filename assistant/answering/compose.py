@@ -98,11 +98,13 @@ def yes_no(assessment: Assessment, max_sentences: int) -> tuple[str, list[Citati
 
 
 def listing(query: Query, assessment: Assessment) -> tuple[str, list[Citation]]:
-    """The list's items (chosen by shape.py), numbered, with a count; capped with 「另有 N 项」."""
+    """The list's items (chosen by shape.py), numbered, with a count; capped with 「另有 N 项」: the most relevant
+    LIST_CAP shown, in reading order."""
     units = [u for u in assessment.items if not _given(u.text, query.exclude)]
     if not units:
         return "", []
-    shown = units[:LIST_CAP]
+    best = sorted(range(len(units)), key=lambda i: -units[i].score)[:LIST_CAP]
+    shown = [units[i] for i in sorted(best)]
     lines, citations = [], []
     for n, u in enumerate(shown, 1):
         citations.append(u.citation(n))

@@ -143,8 +143,8 @@ def shaped(assessment: Assessment, reading: Reading, query: Query, hits: list[Hi
     items: list[Unit] = []
     if shape == "list" and assessment.answerable:
         terms = question_terms(query.text, words, lexicon)
-        items = [u for p in _list_paragraphs(hits, assessment, terms, words, lexicon) for u in _items(p)
-                 if not (FIELD.match(u.text) and coverage(terms, u.text, words, lexicon) == 0)]
+        items = [_scored(u, assessment.sentences) for p in _list_paragraphs(hits, assessment, terms, words, lexicon)
+                 for u in _items(p) if not (FIELD.match(u.text) and coverage(terms, u.text, words, lexicon) == 0)]
     return replace(assessment, shape=shape, wants_date=reading.wants_date, language=reading.language, items=items)
 
 
@@ -167,6 +167,13 @@ def _list_paragraphs(hits: list[Hit], assessment: Assessment, terms: dict[str, f
                 or full > 0 and coverage(terms, p.text, words, lexicon) >= full:
             chosen[(p.source, p.number)] = p
     return [chosen[k] for k in sorted(chosen)]
+
+
+def _scored(u: Unit, sentences) -> Unit:
+    """U with the score of the best ranked sentence it overlaps (0 when none was ranked)."""
+    return replace(u, score=max((s.score for s in sentences if s.paragraph.source == u.paragraph.source
+                                 and s.paragraph.number == u.paragraph.number and s.start < u.end and u.start < s.end),
+                                default=0.0))
 
 
 def _items(p: Paragraph) -> list[Unit]:
