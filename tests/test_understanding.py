@@ -40,7 +40,8 @@ def test_a_short_message_naming_nothing_of_the_reports_is_never_answered_with_qu
 @pytest.mark.parametrize("message", ["完全没用", "这都什么跟什么", "答非所问", "没什么", "干嘛呢", "咋用这个东西啊", "这玩意儿怎么用？",
                                      "最近有什么新闻", "can you help me with my homework?", "any tips?",
                                      "刚下班，终于可以歇会儿了，你今天过得咋样？", "电脑开不了机怎么办", "how do I cook rice?",
-                                     "我儿子今年上小学，数学老是考不好，愁死我了", "最近睡眠不好怎么调理"])
+                                     "我儿子今年上小学，数学老是考不好，愁死我了", "最近睡眠不好怎么调理", "所以呢", "那又怎样",
+                                     "that's not what I asked", "what?", "啊？"])
 @pytest.mark.parametrize("history", [None, HISTORY])
 def test_a_remark_on_the_answer_or_an_everyday_ask_gets_no_quotes_whatever_report_word_it_uses(assistant, message,
                                                                                               history):

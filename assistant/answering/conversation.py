@@ -12,7 +12,7 @@ from assistant.answering.retrieve import Query
 
 REFERS_BACK = re.compile(r"这些|这个|那些|那个|上述|以上|其中|前面|刚才|该|它们?|他们|这方面|这一块|这块|这部分|这一条")
 ELLIPTIC = re.compile(r"^(那么?|还有|另外|此外|那个|and|what about|how about)|呢[？?!！。\s]*$", re.I)
-MORE = re.compile(r"^(还有呢|还有吗|还有别的吗?|还有其他的?吗?|其他的?呢|别的呢|还有什么|继续|接着说|再说说|more|what else|"
+MORE = re.compile(r"^(还有呢|还有吗|然后呢|接下来呢|后来呢|and then|then what|还有别的吗?|还有其他的?吗?|其他的?呢|别的呢|还有什么|继续|接着说|再说说|more|what else|"
                   r"anything else|"
                   # 「能说详细点吗」: more of the same topic than the answer quoted
                   r"(能|能不能|可以|可不可以|请|麻烦)?(再)?(说|讲|解释|介绍)(得|的)?(再)?(详细|具体|清楚|细)(一)?(点|些)(吗|儿|呢)?|"

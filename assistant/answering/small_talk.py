@@ -38,7 +38,7 @@ def reply(reading: Reading, titles: Sequence[str], headings: Sequence[str]) -> s
     if reading.intent == "small_talk" and re.search(r"不懂|不明白|没懂|看不懂|听不懂|搞不懂|弄不懂|糊涂|晕", reading.text):
         return "没关系，可以换个说法再问，或者先看看报告的整体内容。" + _examples(titles, headings)
     if reading.intent == "small_talk" and re.search(r"没用|没有用|没啥用|不对|错了|不准|胡扯|瞎扯|瞎说|胡说|答非所问|文不对题|"
-                                                    r"不对马嘴|什么跟什么|什么鬼|什么玩意", reading.text):
+                                                    r"不对马嘴|什么跟什么|什么鬼|什么玩意|所以呢|又(能)?(怎样|如何|怎么样)", reading.text):
         return ("抱歉没答到点上。可以换个说法、问得具体些（哪件事、哪方面），我再从报告里找；报告里没有的，我会直说没有找到。"
                 + _examples(titles, headings))
     if reading.intent == "small_talk" and re.search(r"谢|感谢|辛苦|帮助|thank|thx", reading.text, re.I):
@@ -73,7 +73,11 @@ def _english(reading: Reading, titles: Sequence[str]) -> str:
         return "I can only answer questions about the indexed reports, quoting them verbatim."
     if re.search(r"thank|thx", reading.text, re.I):
         return "You're welcome. Ask anything else about the indexed reports."
-    if re.search(r"ask|question|understand|get it|follow|confused", reading.text, re.I):
+    if re.search(r"not what i|wrong|useless|not (right|helpful|useful)|didn'?t answer|did not answer|make(s)? no sense|"
+                 r"make sense|so what", reading.text, re.I):
+        return ("Sorry that missed the point. Try asking more specifically (which matter, which part); what the "
+                "reports do not say, I say I could not find. Try: 这份报告讲了什么？")
+    if re.search(r"ask|question|understand|get it|follow|confused|^\s*(what|huh|pardon|sorry|eh)\W*$", reading.text, re.I):
         return "Go ahead: ask about the indexed reports (in Chinese or English). Try: 这份报告讲了什么？"
     about = f" Indexed: {'; '.join(titles[:3])}." if titles else ""
     return ("Hello! I answer questions about the indexed reports (in Chinese); every answer quotes them verbatim "

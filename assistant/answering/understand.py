@@ -30,7 +30,9 @@ _SMALL_TALK = re.compile(
     # what the person makes of the last answer (「完全没用」「这都什么跟什么」), or of nothing (「没什么」「干嘛呢」)
     r"(这|你|这个回答|回答|答案)?(说的|答的|回答的?)?(完全|根本|一点都|一点也|真|太|简直)?(没用|没有用|没啥用|不对|错了|不准|"
     r"胡扯|瞎扯|瞎说|胡说八道|胡说|答非所问|文不对题|牛头不对马嘴)|(这|这都|都)?(是)?什么跟什么|什么鬼|什么玩意儿?|"
-    r"没什么(了|事|事儿|问题)?|没啥(了|事)?|(你)?(在|正在)?(干嘛|干啥|忙什么|忙啥)呢)",
+    r"没什么(了|事|事儿|问题)?|没啥(了|事)?|(你)?(在|正在)?(干嘛|干啥|忙什么|忙啥)呢|(所以|那|这)?又(能)?(怎样|如何|怎么样)了?呢?(?=[？?!！。\s]*$)|所以呢|"
+    r"(that'?s |this is |it'?s )?not what i (asked|meant|wanted)( for)?|(that'?s |this is |it'?s )?(wrong|useless|not (right|helpful|useful))|"
+    r"you (didn'?t|did not) answer( my question| the question)?|(that |it )?(makes no sense|doesn'?t make sense)|so what)",
     re.I)
 # Doubting the answer (「你确定吗？」「真的吗」) with nothing of the reports named: the quotes are the report's, to be checked
 _VERIFY = re.compile(r"^(你|您)?(确定|肯定)(吗|么|嘛)?$|^(是|这是|那是|这)?真的(吗|么|嘛|假的)?$|^(你|您)?(说|讲)的(对|准|没错)(吗|么|不)?$|"
@@ -201,6 +203,9 @@ def read(question: str, normalised: str, report_words: Callable[[str], list[str]
         return r
     if is_small_talk(ask) and not (named and _META.search(_strip_small_talk(ask))):
         r.intent = "meta" if _META.search(_strip_small_talk(ask)) else ("instruction" if dropped else "small_talk")
+        return r
+    if re.fullmatch(r"(what|huh|pardon|sorry|eh|hm+|啊|嗯|哈)\s*[?？]+\s*|(what|huh|pardon)\s*[.!！]*", ask, re.I):
+        r.intent = "small_talk"  # 「what?」「啊？」: the last answer was not followed — not a question to look up
         return r
     if not named and _VERIFY.search(_FILLER_END.sub("", ask)):
         r.intent = "verify"  # 「你确定吗？」: where the answer comes from, not more quotes
