@@ -217,6 +217,13 @@ def test_a_question_naming_the_whole_report_gets_the_outline_in_a_conversation_t
     assert "报告分 4 个部分" in ans.answer and any(c.kind == "heading" for c in ans.citations), ans.answer
 
 
+@pytest.mark.parametrize("question", ["存在哪些问题", "都有啥问题", "有哪些问题？"])
+def test_a_list_of_nothing_more_specific_than_the_reports_frame_gets_the_outline(assistant, question):
+    # alone, 「存在哪些问题」 asks for the report's problems; it was declined as naming nothing of the report
+    assert "报告分 4 个部分" in assistant.ask(question).answer
+    assert "报告分 4 个部分" not in assistant.ask("有哪些要求").answer  # 要求 names a part of the report
+
+
 def test_an_overview_cites_every_section_heading_and_a_lead_sentence(assistant):
     ans = assistant.ask("请总结一下这份报告")
     headings = [c for c in ans.citations if c.kind == "heading"]

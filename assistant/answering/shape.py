@@ -43,7 +43,13 @@ def is_overview(reading: Reading, paragraphs: Sequence, words, titles: Sequence[
         return reading.shape in ("overview", "list") and not [
             w for w in re.findall(r"[a-z]+", reading.text.lower()) if w not in EN_FRAME]
     if reading.shape == "list":
-        whole = restates_title(reading.text, words, titles)  # 「中央巡视组发现了哪些问题？」 of a report titled so
+        # 「中央巡视组发现了哪些问题？」 of a report titled so; 「存在哪些问题？」 names no subject (no noun beyond the
+        # report's own frame, nothing specific): its problems are the report's. 「中央单位被指出了哪些问题？」 names one
+        named = [w for w, flag in words.tagged(reading.text)
+                 if flag.startswith("n") and len(w) >= 2 and w not in ABOUT_THE_REPORT]
+        whole = restates_title(reading.text, words, titles) or not named and not specific_words(
+            reading.text, paragraphs, words, fitted("generic_share", 0.2), titles)
+        whole = whole and not unknown_nouns(reading.text, paragraphs, words)
     elif reading.shape == "overview":
         # 「用三五句话给领导汇报一下这篇文章的主要内容」: the whole document is what is asked about; 「生态扶贫方面
         # 发现了什么问题？」 names a subject the report never mentions (a noun it never uses): not its outline

@@ -49,7 +49,7 @@ def too_short_to_look_up(reading: Reading, in_conversation: bool, follows_up: bo
     alone, "small_talk" (「吃饭没」「在忙吗」) or "off_topic" when it asks (「中国首都是哪？」); in a conversation,
     "small_talk" unless it asks with a question word or FOLLOWS_UP (points back, by position too). None: a lookup."""
     if reading.intent != "question" or reading.names_reports or reading.language != "zh" \
-            or reading.shape == "overview" or reading.notes:  # (what is left once instructions are dropped: as asked)
+            or reading.shape == "overview" or (reading.shape == "list" and not in_conversation) or reading.notes:  # (what is left once instructions are dropped: as asked)
         return None
     if not 2 <= len(re.sub(r"[\W_]", "", reading.text)) <= SHORT:
         return None  # (one character is no question at all: refused as such)
