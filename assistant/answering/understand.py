@@ -24,7 +24,8 @@ _SMALL_TALK = re.compile(
     r"good|great|cool|nice|got it|a lot|so much|that was|this was|very|really|useful|helpful|很好|挺好|哈哈+|呵呵|"
     r"不好意思|抱歉|对不起|打错字了?|打错了|没事|没别的问题了?|没有别的问题了?|没有问题了|没问题了|没事了|就这样吧?|先这样吧?|"
     # how the person feels, or that they did not follow: a remark to the assistant, not a lookup
-    r"(我|俺)?(还是|有点|完全|真的|实在)?(不懂|不明白|没懂|没看懂|看不懂|听不懂|没听懂|搞不懂|弄不懂|糊涂了?|晕了?)|"
+    r"(我|俺)?(还是|有点|完全|真的|实在)?(不懂|不明白|没懂|没看懂|看不懂|听不懂|没听懂|搞不懂|弄不懂|糊涂了?|晕了?)"
+    r"((你)?(刚才|上面)(说|讲|回答)的(是)?(啥|什么)?)?|"
     r"(我|俺)?(今天|最近|现在)?(的)?(心情|情绪)(不太?好|很?差|很?好|不错|低落|糟糕)|"
     r"(我|俺)(今天|最近|现在)?(好|很|有点|真)?(累|烦|难过|伤心|开心|高兴|无聊|郁闷|焦虑)(了|死了)?|"
     # what the person makes of the last answer (「完全没用」「这都什么跟什么」), or of nothing (「没什么」「干嘛呢」)
@@ -77,7 +78,8 @@ _PERSONAL = re.compile(
     r"(关系|影响|好处|帮助|用处|意义|启示|借鉴)|"
     r"(^|[，,。；\s那])(我|我们|咱|咱们|俺|俺们)(家|村|这里|这边|那边|老家|县|乡|镇)?(能|可以|能不能|可不可以|该不该|应该|要不要|"
     r"算不算|算|有没有资格|够不够)(申请|领|领取|享受|报名|评上|评|参加|算|拿到|得到|找)|"
-    r"(我|我们|咱|咱们|俺|俺们)(家|村|单位|公司|这里|这边|老家|县|乡|镇).{0,14}(怎么办|咋办|咋整|怎么弄|该怎么做|怎么处理)")
+    r"(我|我们|咱|咱们|俺|俺们)(家|村|单位|公司|这里|这边|老家|县|乡|镇).{0,14}(怎么办|咋办|咋整|怎么弄|该怎么做|怎么处理)|"
+    r"(我|俺)(该不该|要不要|应不应该|该怎么(办|回答|做|选|弄))")
 _FILLER = re.compile(r"[\s\W_]|啊|呀|哈|啦|呢|吧|的|哦|了|嘛|喔|你|您|大家|老师|各位|小助手|助手|机器人", re.I)
 # Questions about the assistant itself.
 _META = re.compile(
@@ -114,6 +116,7 @@ _OFF_TOPIC = re.compile(r"天气|下雨|气温|几点了|现在几点|今天(是
 _EVERYDAY = re.compile(r"股市|股票|基金|房价|彩票|好吃|美食|菜谱|做菜|餐厅|电影|电视剧|音乐|歌曲|游戏|球赛|比赛|足球|篮球|"
                        r"旅游|景点|机票|酒店|减肥|健身|星座|恋爱|男朋友|女朋友|编程|代码|python|java|"
                        r"高考|考研|考试|作业|发烧|感冒|生病|热搜|电脑|手机|睡眠|失眠|面试|简历|resume|\bcook|"
+                       r"理财|工资|跳槽|请假|病假|全勤|加班|物业|小区|漏水|装修|房租|租房|庙会|广场舞|路线推荐|创业|"
                        r"homework|help (me )?with my\b|^(any|some) (tips|advice|suggestions|ideas)\b|"
                        r"(最近|近期|今天|今日|最新|这几天)(有)?(什么|啥|哪些)?(新闻|热点|大事|八卦)|what'?s new|any news|latest news|"
                        r"\d+\s*[加减乘除+\-*/×÷]\s*\d+|等于几|等于多少|stock|movie|recipe|football|capital of", re.I)
@@ -230,6 +233,14 @@ def read(question: str, normalised: str, report_words: Callable[[str], list[str]
     last = [m for m in _SMALL_TALK.finditer(ask) if m.group()][-1:]
     rest = ask if not last else (_strip_small_talk(ask) if not _FILLER_END.sub("", ask[last[0].end():])
                                  else _SMALL_TALK.sub("", ask))
+    if re.search(r"陪(我|俺)(聊|说说话|唠)|聊会儿?天|聊聊天|唠唠嗑", ask):
+        r.intent = "small_talk"  # 「好无聊啊，陪我聊会儿天吧…」: company asked for, not a lookup
+        return r
+    if named and r.language == "zh" and not OVERVIEW.search(ask) and not _ASKS.search(ask) \
+            and re.search(r"[我俺咱你您]|自己", ask) \
+            and not re.search(r"帮(我|忙|个)|给我|请|麻烦|列|查|找|说说|讲讲", ask):
+        r.intent = "small_talk"  # 「我工作上问题一大堆，好烦」: a remark about oneself, whatever report word it uses
+        return r
     if not named and r.language == "zh" and not OVERVIEW.search(ask) and not _ASKS.search(rest):
         if _REQUEST.search(ask):
             r.intent = "off_topic"  # a request for something the reports have no part in: declined as such
@@ -239,7 +250,7 @@ def read(question: str, normalised: str, report_words: Callable[[str], list[str]
             return r  # (「稍等」「有意思」「说人话」 as much as 「我先看看」)
     if (_OFF_TOPIC.search(ask) and len(ask) <= 30) or (r.language == "en" and not _ASKS.search(ask)
                                                        and not OVERVIEW.search(ask)) \
-            or (not named and _EVERYDAY.search(ask)):
+            or (not named and _EVERYDAY.search(ask)) or (named and _everyday_asked(ask, report_words)):
         r.intent = "off_topic"  # the weather, the time; or English words that ask nothing
         return r
     if dropped:
@@ -291,6 +302,31 @@ def _without_instructions(text: str) -> tuple[str, bool]:
     rest = re.sub(r"^(但是?|不过|那么?|说真的|好吧|所以)[，,\s]*", "", rest)
     rest = re.sub(r'[{}"“”]|"?问题"?\s*[:：]', " ", rest).strip()
     return rest, True
+
+
+# Whether the report says something (「说到旅游扶贫了吗」): the judge answers that (no, naming what is missing).
+_ASKS_IF_SAID = re.compile(r"提到|提及|说到|讲到|谈到|写到|涉及|提没提|讲没讲|说没说|有没有(讲|说|提)")
+
+
+def _everyday_asked(text: str, report_words: Callable[[str], list[str]]) -> bool:
+    """TEXT uses the reports' words but asks about an everyday subject they never use (「村里老家的房子漏水找谁修」,
+    「这个月工资发了，有啥理财建议」) — unless it asks whether a report says it."""
+    m = _EVERYDAY.search(_asking_clauses(text))
+    return bool(m) and m.group().lower() not in report_words(m.group()) and not _ASKS_IF_SAID.search(text)
+
+
+def _asking_clauses(text: str) -> str:
+    """The clauses of TEXT that ask (with the one before a short one: 「病假要扣全勤，合理吗」): what an everyday subject
+    must be named in for a message that also uses the reports' words to be about it (「村里老家的房子漏水找谁修」),
+    not in the asker's context (「老师布置作业要讨论…报告里讲…存在什么问题」)."""
+    clauses = [c for c in re.split(r"[，,。！!？?；;\n]+", text) if c.strip()]
+    keep = []
+    for i, c in enumerate(clauses):
+        if _ASKS.search(c):
+            if len(c) < 6 and i:
+                keep.append(clauses[i - 1])
+            keep.append(c)
+    return " ".join(keep)
 
 
 def _the_ask(text: str) -> str:
