@@ -250,7 +250,7 @@ def read(question: str, normalised: str, report_words: Callable[[str], list[str]
             return r  # (「稍等」「有意思」「说人话」 as much as 「我先看看」)
     if (_OFF_TOPIC.search(ask) and len(ask) <= 30) or (r.language == "en" and not _ASKS.search(ask)
                                                        and not OVERVIEW.search(ask)) \
-            or (not named and _EVERYDAY.search(ask)) or (named and _everyday_asked(ask, report_words)):
+            or (not named and _EVERYDAY.search(ask)):
         r.intent = "off_topic"  # the weather, the time; or English words that ask nothing
         return r
     if dropped:
@@ -302,31 +302,6 @@ def _without_instructions(text: str) -> tuple[str, bool]:
     rest = re.sub(r"^(但是?|不过|那么?|说真的|好吧|所以)[，,\s]*", "", rest)
     rest = re.sub(r'[{}"“”]|"?问题"?\s*[:：]', " ", rest).strip()
     return rest, True
-
-
-# Whether the report says something (「说到旅游扶贫了吗」): the judge answers that (no, naming what is missing).
-_ASKS_IF_SAID = re.compile(r"提到|提及|说到|讲到|谈到|写到|涉及|提没提|讲没讲|说没说|有没有(讲|说|提)")
-
-
-def _everyday_asked(text: str, report_words: Callable[[str], list[str]]) -> bool:
-    """TEXT uses the reports' words but asks about an everyday subject they never use (「村里老家的房子漏水找谁修」,
-    「这个月工资发了，有啥理财建议」) — unless it asks whether a report says it."""
-    m = _EVERYDAY.search(_asking_clauses(text))
-    return bool(m) and m.group().lower() not in report_words(m.group()) and not _ASKS_IF_SAID.search(text)
-
-
-def _asking_clauses(text: str) -> str:
-    """The clauses of TEXT that ask (with the one before a short one: 「病假要扣全勤，合理吗」): what an everyday subject
-    must be named in for a message that also uses the reports' words to be about it (「村里老家的房子漏水找谁修」),
-    not in the asker's context (「老师布置作业要讨论…报告里讲…存在什么问题」)."""
-    clauses = [c for c in re.split(r"[，,。！!？?；;\n]+", text) if c.strip()]
-    keep = []
-    for i, c in enumerate(clauses):
-        if _ASKS.search(c):
-            if len(c) < 6 and i:
-                keep.append(clauses[i - 1])
-            keep.append(c)
-    return " ".join(keep)
 
 
 def _the_ask(text: str) -> str:
