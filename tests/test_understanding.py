@@ -81,6 +81,7 @@ def test_an_everyday_remark_or_ask_in_the_reports_words_gets_no_quotes(assistant
     d = assistant.ask(message, history).to_dict()
     assert d["citations"] == [] and "[1]" not in d["answer"] and d["answer"]
     assert assistant.ask("我是政治学专业的学生，老师布置作业要讨论“两个责任”，报告里讲省负总责存在什么问题？").citations
+    assert assistant._understand("我国脱贫攻坚专项巡视进驻时间").intent == "question"  # 我国 is no one's remark
 
 
 def test_an_everyday_question_with_only_a_question_mark_to_ask_is_still_declined_not_greeted(assistant):

@@ -237,7 +237,7 @@ def read(question: str, normalised: str, report_words: Callable[[str], list[str]
         r.intent = "small_talk"  # 「好无聊啊，陪我聊会儿天吧…」: company asked for, not a lookup
         return r
     if named and r.language == "zh" and not OVERVIEW.search(ask) and not _ASKS.search(ask) \
-            and re.search(r"[我俺咱你您]|自己", ask) \
+            and re.search(r"我(?![国省市县区乡镇村校院司军方党])|[俺咱你您]|自己", ask) \
             and not re.search(r"帮(我|忙|个)|给我|请|麻烦|列|查|找|说说|讲讲", ask):
         r.intent = "small_talk"  # 「我工作上问题一大堆，好烦」: a remark about oneself, whatever report word it uses
         return r
