@@ -182,9 +182,8 @@ class Assistant:
             prep.query = Query(prep.query.text)
         if prep.query.kind in ("more", "brief"):  # "还有呢？": the previous question again, in its own shape
             reading = prep.reading = self._understand(prep.query.text, scope)
-            titles = [scope.title(s) for s in (chosen or scope.sources)]
-            if prep.query.kind == "brief" and reading.shape == "overview" \
-                    and shape.is_overview(reading, scope.in_scope, self.tokenizer, titles):
+            if prep.query.kind == "brief" and reading.shape == "overview" and shape.is_overview(
+                    reading, scope.in_scope, self.tokenizer, [scope.title(s) for s in (chosen or scope.sources)]):
                 prep.assessment = shape.overview(scope, self.tokenizer, chosen)  # 「简单点」: the headings alone
                 prep.hits = scope.search(prep.query, top_k or self.config.top_k)
                 return prep

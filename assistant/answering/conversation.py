@@ -1,7 +1,7 @@
 """Conversations: a question is read with its history only when it needs it — it points back (这些, 它), leaves
 its topic out (那水利呢？, 待了多久？), names an item of the previous answer by position (第二条, 最后那个) or asks
-for more (还有呢？, 举个例子) or less (简单点). A standalone question in a conversation is read alone, and refused alone when the report
-lacks it. 「这是在哪一部分讲的？」 asks where the previous answer's quotes stand in the report."""
+for more (还有呢？, 举个例子) or less (简单点). A standalone question in a conversation is read alone, and refused
+alone when the report lacks it. 「这是在哪一部分讲的？」 asks where the previous answer's quotes stand in the report."""
 from __future__ import annotations
 
 import re
@@ -27,7 +27,8 @@ MORE = re.compile(r"^(还有呢|还有吗|然后呢|接下来呢|后来呢|and t
 BRIEF = re.compile(r"^((能|能不能|可以|可不可以|请|麻烦)?(你)?(再)?(说|讲|回答)?(得|的)?(再)?(简单|简短|简洁|通俗|短)(一)?(点|些)(说|讲)?(吗|呢|儿)?|"
                    r"(简单|简短)(地)?(说|讲|概括|总结)(一下)?(吗|呢)?|一句话(概括|总结|说|讲)(一下)?(吗|呢)?|"
                    r"(总结|概括)(一下)?(刚才|上面|前面|你)(说|讲|回答)?的?(内容|东西)?(吗|呢)?|"
-                   r"(in short|tl;?dr|(can you )?(make it |say it )?(shorter|simpler)( please)?|summari[sz]e (that|it)))"
+                   r"(in short|tl;?dr|(can you )?(make it |say it )?(shorter|simpler)( please)?|"
+                   r"summari[sz]e (that|it)))"
                    r"[？?!！。\s]*$", re.I)
 _ORDINAL = "一二三四五六七八九十"
 POSITION = re.compile(r"第\s*([一二三四五六七八九十]|\d{1,2})\s*(条|个|点|项|种|句|部分|方面|块|大块|节|章)|"

@@ -77,7 +77,8 @@ def _english(reading: Reading, titles: Sequence[str]) -> str:
                  r"make sense|so what", reading.text, re.I):
         return ("Sorry that missed the point. Try asking more specifically (which matter, which part); what the "
                 "reports do not say, I say I could not find. Try: 这份报告讲了什么？")
-    if re.search(r"ask|question|understand|get it|follow|confused|^\s*(what|huh|pardon|sorry|eh)\W*$", reading.text, re.I):
+    if re.search(r"ask|question|understand|get it|follow|confused|^\s*(what|huh|pardon|sorry|eh)\W*$", reading.text,
+                 re.I):
         return "Go ahead: ask about the indexed reports (in Chinese or English). Try: 这份报告讲了什么？"
     about = f" Indexed: {'; '.join(titles[:3])}." if titles else ""
     return ("Hello! I answer questions about the indexed reports (in Chinese); every answer quotes them verbatim "

@@ -32,8 +32,10 @@ _SMALL_TALK = re.compile(
     r"(这|你|这个回答|回答|答案)?(说的|答的|回答的?)?(完全|根本|一点都|一点也|真|太|简直)?(没用|没有用|没啥用|不对|错了|不准|"
     r"胡扯|瞎扯|瞎说|胡说八道|胡说|答非所问|文不对题|牛头不对马嘴)|(这|这都|都)?(是)?什么跟什么|什么鬼|什么玩意儿?|"
     r"没什么(了|事|事儿|问题)?|没啥(了|事)?|(你)?(在|正在)?(干嘛|干啥|忙什么|忙啥)呢|(所以|那|这)?又(能)?(怎样|如何|怎么样)了?呢?(?=[？?!！。\s]*$)|所以呢|"
-    r"(that'?s |this is |it'?s )?not what i (asked|meant|wanted)( for)?|(that'?s |this is |it'?s )?(wrong|useless|not (right|helpful|useful))|"
-    r"you (didn'?t|did not) answer( my question| the question)?|(that |it )?(makes no sense|doesn'?t make sense)|so what)",
+    r"(that'?s |this is |it'?s )?not what i (asked|meant|wanted)( for)?|"
+    r"(that'?s |this is |it'?s )?(wrong|useless|not (right|helpful|useful))|"
+    r"you (didn'?t|did not) answer( my question| the question)?|(that |it )?(makes no sense|doesn'?t make sense)|"
+    r"so what)",
     re.I)
 # Doubting the answer (「你确定吗？」「真的吗」) with nothing of the reports named: the quotes are the report's, to be checked
 _VERIFY = re.compile(r"^(你|您)?(确定|肯定)(吗|么|嘛)?$|^(是|这是|那是|这)?真的(吗|么|嘛|假的)?$|^(你|您)?(说|讲)的(对|准|没错)(吗|么|不)?$|"
@@ -50,7 +52,8 @@ def too_short_to_look_up(reading: Reading, in_conversation: bool, follows_up: bo
     alone, "small_talk" (「吃饭没」「在忙吗」) or "off_topic" when it asks (「中国首都是哪？」); in a conversation,
     "small_talk" unless it asks with a question word or FOLLOWS_UP (points back, by position too). None: a lookup."""
     if reading.intent != "question" or reading.names_reports or reading.language != "zh" \
-            or reading.shape == "overview" or (reading.shape == "list" and not in_conversation) or reading.notes:  # (what is left once instructions are dropped: as asked)
+            or reading.shape == "overview" or (reading.shape == "list" and not in_conversation) \
+            or reading.notes:  # (what is left once instructions are dropped: as asked)
         return None
     if not 2 <= len(re.sub(r"[\W_]", "", reading.text)) <= SHORT:
         return None  # (one character is no question at all: refused as such)
@@ -230,9 +233,6 @@ def read(question: str, normalised: str, report_words: Callable[[str], list[str]
         return r
     # what asks may be a greeting (「刚下班，歇会儿了，你今天过得咋样？」): then the rest, without it, is a remark (the
     # question mark is the greeting's when the greeting ends the message)
-    last = [m for m in _SMALL_TALK.finditer(ask) if m.group()][-1:]
-    rest = ask if not last else (_strip_small_talk(ask) if not _FILLER_END.sub("", ask[last[0].end():])
-                                 else _SMALL_TALK.sub("", ask))
     if re.search(r"陪(我|俺)(聊|说说话|唠)|聊会儿?天|聊聊天|唠唠嗑", ask):
         r.intent = "small_talk"  # 「好无聊啊，陪我聊会儿天吧…」: company asked for, not a lookup
         return r
@@ -241,6 +241,9 @@ def read(question: str, normalised: str, report_words: Callable[[str], list[str]
             and not re.search(r"帮(我|忙|个)|给我|请|麻烦|列|查|找|说说|讲讲", ask):
         r.intent = "small_talk"  # 「我工作上问题一大堆，好烦」: a remark about oneself, whatever report word it uses
         return r
+    last = [m for m in _SMALL_TALK.finditer(ask) if m.group()][-1:]
+    rest = ask if not last else (_strip_small_talk(ask) if not _FILLER_END.sub("", ask[last[0].end():])
+                                 else _SMALL_TALK.sub("", ask))
     if not named and r.language == "zh" and not OVERVIEW.search(ask) and not _ASKS.search(rest):
         if _REQUEST.search(ask):
             r.intent = "off_topic"  # a request for something the reports have no part in: declined as such

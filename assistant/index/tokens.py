@@ -129,7 +129,8 @@ def cached(name: str, build: Callable[[], Any]) -> Any:
 
 
 NAME_TAGS = {"nr", "nrfg", "nrt", "ns", "nt", "nz"}
-FUNCTION_TAGS = {"d", "ad", "p", "c", "u", "r"}  # adverb, adverbial adjective, preposition, conjunction, particle, pronoun
+# adverb, adverbial adjective, preposition, conjunction, particle, pronoun: builds_sentences()
+FUNCTION_TAGS = {"d", "ad", "p", "c", "u", "r"}
 TITLES = re.compile(r"《[^》]{1,30}》")
 LATIN_NAME = re.compile(r"\b[A-Z][A-Za-z0-9]+(?:[ -][A-Z][A-Za-z0-9]+)*")
 
